@@ -1,0 +1,255 @@
+#pragma once
+/// @file
+/// The tape: this thread's record of a computation, in creation order, and the backward pass
+/// over it. Everything above (Var, Param, the fused span primitives) records here.
+///
+/// Note [Why the tape looks like this]
+/// Every recorded operation gets one slot; slot i's entry says how the adjoint of slot i flows
+/// into at most two operand slots, scaled by local partial derivatives that the forward pass
+/// already computed. Creation order is a topological order, so backward is a reverse loop: no
+/// recursion (a 10-million-gate chain is fine), no sort, no hash map. An entry is 24 bytes and
+/// an adjoint 8, so a recorded operation costs 32 bytes. Slot 0 is a sink: a unary entry sends
+/// its unused second operand there, and so does a constant operand, which keeps the loop free of
+/// branches on arity. Operations with more operands (sum of a span, ...) keep their operands in a
+/// side pool and are marked in the entry.
+
+#include <gradflow/core/error.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gradflow {
+
+/// Index of a value on a tape. Slot 0 is the sink (and the slot of every constant).
+using Slot = std::uint32_t;
+
+/// One recorded operation: adj[a] += da * adj[self], adj[b] += db * adj[self].
+struct TapeEntry {
+  Slot a;
+  Slot b;
+  double da;
+  double db;
+};
+static_assert(sizeof(TapeEntry) == 24, "a tape entry must stay 24 bytes (32 with its adjoint)");
+
+/// Entry marker: operand `a` holds this when the entry has more than two operands; `b` then
+/// indexes the n-ary record.
+inline constexpr Slot kNaryMarker = std::numeric_limits<Slot>::max();
+
+/// Operands of one n-ary entry, in the tape's operand pool.
+struct NaryRecord {
+  std::size_t first;
+  std::size_t count;
+};
+
+/// A leaf that outlives graphs (the state behind Param): its gradient accumulates across the
+/// backward passes of every graph it took part in.
+struct PersistentLeaf {
+  double value = 0.0;
+  double grad = 0.0;
+  Slot slot = 0;                 // its slot on the graph it was last bound to
+  std::uint32_t generation = 0;  // that graph's generation
+};
+
+/// What the tape keeps about a slot when annotation is on (see AnnotateGuard): enough to draw
+/// the circuit and print the staged forward and backward pass.
+struct SlotAnnotation {
+  std::string_view op;  // gate name ("leaf", "mul", "sigmoid", ...); static storage
+  double value = 0.0;   // forward value
+  double param = std::numeric_limits<double>::quiet_NaN();  // the constant of a parametric gate
+  std::string label;    // user-given name, e.g. "x"
+};
+
+/// This thread's graph. Obtain it with Tape::current(); Var and Param use it implicitly.
+class Tape {
+ public:
+  Tape();
+  ~Tape();
+  Tape(const Tape&) = delete;
+  Tape& operator=(const Tape&) = delete;
+
+  /// The tape of the calling thread (created on first use).
+  static Tape& current();
+
+  // ---- recording ---------------------------------------------------------------------------
+
+  /// Records an operation with two operands and returns its slot.
+  Slot push(Slot a, double da, Slot b, double db) {
+    if (size_ == capacity_) [[unlikely]] grow();
+    entries_[size_] = TapeEntry{a, b, da, db};
+    return size_++;
+  }
+  /// Records an operation with one operand.
+  Slot push(Slot a, double da) { return push(a, da, 0, 0.0); }
+  /// Records a leaf (an input whose gradient is wanted).
+  Slot push_leaf() { return push(0, 0.0, 0, 0.0); }
+  /// Records `count` leaves at once and returns the first slot; they are consecutive.
+  Slot push_leaves(std::size_t count);
+
+  /// Space for the operands of an n-ary operation; fill both arrays, then call commit_nary.
+  struct NaryOperands {
+    Slot* slots;
+    double* partials;
+  };
+  NaryOperands reserve_nary(std::size_t count);
+  /// Records the n-ary operation whose `count` operands were just written by reserve_nary.
+  Slot commit_nary(std::size_t count);
+
+  /// The slot of an operand, checked: a Var of this graph passes; a constant maps to the sink;
+  /// a Var of a cleared graph or of another thread's graph throws Error naming `op`.
+  Slot operand(Slot slot, std::uint32_t generation, std::string_view op) const {
+    if (generation == generation_ && slot < size_) [[likely]] return slot;
+    return operand_slow(slot, generation, op);
+  }
+
+  /// Binds a persistent leaf to this graph (once per graph) and returns its slot.
+  Slot bind(const std::shared_ptr<PersistentLeaf>& leaf);
+
+  /// False inside a NoGradGuard: operations then compute values and record nothing.
+  bool recording() const noexcept { return recording_; }
+  /// Identifies the current graph; changes on clear(). Never 0 (0 marks constants).
+  std::uint32_t generation() const noexcept { return generation_; }
+
+  // ---- backward ----------------------------------------------------------------------------
+
+  /// Seeds `seed` at `output` and sweeps the entries in reverse creation order, adding into
+  /// adjoints. Adjoints accumulate over calls until zero_grad() or clear().
+  void backward(Slot output, double seed = 1.0);
+  /// The accumulated gradient of a slot (0 where no backward pass reached it).
+  double adjoint(Slot slot) const noexcept {
+    return slot != 0 && slot < adjoints_valid_ ? adjoints_[slot] : 0.0;
+  }
+  /// Sets every adjoint of this graph to zero; the graph itself stays.
+  void zero_grad() noexcept;
+  /// Forgets the graph: every Var recorded so far becomes stale. Memory is kept for reuse.
+  void clear();
+  /// clear(), and gives the memory back to the system.
+  void release_memory();
+
+  // ---- inspection --------------------------------------------------------------------------
+
+  /// Number of slots in use, the sink included.
+  std::size_t size() const noexcept { return size_; }
+  /// Bytes the graph holds now: entries, adjoints and n-ary operands.
+  std::size_t bytes_in_use() const noexcept;
+  /// Bytes reserved (what the process holds for this tape).
+  std::size_t bytes_reserved() const noexcept;
+  std::span<const TapeEntry> entries() const noexcept { return {entries_, size_}; }
+  const NaryRecord& nary(const TapeEntry& e) const { return nary_records_[e.b]; }
+  std::span<const Slot> nary_slots() const noexcept { return nary_slots_; }
+  std::span<const double> nary_partials() const noexcept { return nary_partials_; }
+
+  // ---- annotation (for drawing and tracing; off by default) -------------------------------
+
+  bool annotating() const noexcept { return annotating_; }
+  /// Records what a slot is (called by the recording layer when annotating()).
+  void annotate(Slot slot, std::string_view op, double value,
+                double param = std::numeric_limits<double>::quiet_NaN());
+  /// Gives a slot a name shown in diagrams and traces; a no-op for the sink.
+  void set_label(Slot slot, std::string label);
+  /// The annotation of a slot, or nullptr when the slot was recorded without annotation.
+  const SlotAnnotation* annotation(Slot slot) const noexcept;
+
+  /// Makes a fresh, empty tape current for this thread for the scope's lifetime, and restores
+  /// the previous one afterwards: a nested graph that cannot disturb the caller's.
+  class Scope {
+   public:
+    Scope();
+    ~Scope();
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+    Tape& tape() noexcept { return *tape_; }
+
+   private:
+    std::unique_ptr<Tape> tape_;
+    Tape* previous_;
+  };
+
+ private:
+  friend class NoGradGuard;
+  friend class AnnotateGuard;
+
+  void grow();
+  Slot operand_slow(Slot slot, std::uint32_t generation, std::string_view op) const;
+  void prepare_adjoints();
+  void flush_persistent(const double* delta, Slot output);
+
+  TapeEntry* entries_ = nullptr;
+  Slot size_ = 0;
+  Slot capacity_ = 0;
+  std::uint32_t generation_ = 0;
+  bool recording_ = true;
+  bool annotating_ = false;
+  bool swept_ = false;  // a backward pass ran since the last zero_grad()/clear()
+
+  std::vector<double> adjoints_;
+  Slot adjoints_valid_ = 0;  // adjoints_[0, adjoints_valid_) hold this graph's adjoints
+  std::vector<double> scratch_;  // the second and later passes sweep here, then add up
+
+  std::vector<Slot> nary_slots_;
+  std::vector<double> nary_partials_;
+  std::vector<NaryRecord> nary_records_;
+
+  std::vector<std::shared_ptr<PersistentLeaf>> persistent_;
+  std::vector<SlotAnnotation> annotations_;  // indexed by slot while annotating
+};
+
+/// Inside its scope, operations on this thread compute values and record nothing, like
+/// torch.no_grad(): the results are constants.
+class NoGradGuard {
+ public:
+  NoGradGuard() : tape_(Tape::current()), previous_(tape_.recording_) {
+    tape_.recording_ = false;
+  }
+  ~NoGradGuard() { tape_.recording_ = previous_; }
+  NoGradGuard(const NoGradGuard&) = delete;
+  NoGradGuard& operator=(const NoGradGuard&) = delete;
+
+ private:
+  Tape& tape_;
+  bool previous_;
+};
+
+/// Inside its scope, the tape also keeps each slot's gate name and forward value, which
+/// to_dot() and traces need. Off by default so that a recorded operation stays 32 bytes.
+class AnnotateGuard {
+ public:
+  AnnotateGuard() : tape_(Tape::current()), previous_(tape_.annotating_) {
+    tape_.annotating_ = true;
+  }
+  ~AnnotateGuard() { tape_.annotating_ = previous_; }
+  AnnotateGuard(const AnnotateGuard&) = delete;
+  AnnotateGuard& operator=(const AnnotateGuard&) = delete;
+
+ private:
+  Tape& tape_;
+  bool previous_;
+};
+
+namespace detail {
+/// The calling thread's current tape; null until first use. constinit keeps access a plain
+/// thread-local load (no initialisation wrapper on the hot path).
+constinit inline thread_local Tape* current_tape = nullptr;
+Tape& create_thread_tape();
+}  // namespace detail
+
+inline Tape& Tape::current() {
+  Tape* tape = detail::current_tape;
+  if (tape == nullptr) [[unlikely]] tape = &detail::create_thread_tape();
+  return *tape;
+}
+
+/// Starts a fresh graph on this thread: every Var recorded so far becomes stale (using one is
+/// an Error); Params stay valid and keep their accumulated gradients.
+inline void new_graph() { Tape::current().clear(); }
+
+/// Sets the gradient of every Var of this thread's graph to zero, keeping the graph.
+inline void zero_grad() { Tape::current().zero_grad(); }
+
+}  // namespace gradflow

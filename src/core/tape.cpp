@@ -1,0 +1,187 @@
+// The tape's bookkeeping: growth, generations, persistent leaves, annotation, scopes.
+// The backward sweep itself lives in backward.cpp.
+
+#include <gradflow/core/tape.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+
+namespace gradflow {
+
+namespace {
+
+// Note [Generations]
+// A Var carries the generation of the graph that recorded it; every clear() gives the tape a
+// new one, so a stale Var is caught by one comparison. Generations are unique across threads
+// (a Var of another thread's graph is caught the same way) without an atomic per clear(): each
+// tape takes a block of them at a time from one global counter. 0 is never handed out; it marks
+// constants. After 2^32 generations the counter wraps; operand() also checks the slot against
+// the tape's size, so even a stale Var that survived that long can never reach out of bounds.
+constexpr std::uint32_t kGenerationBlock = 1024;
+std::atomic<std::uint32_t> next_generation_block{1};
+
+struct GenerationSource {
+  std::uint32_t next = 0;
+  std::uint32_t end = 0;
+  std::uint32_t take() {
+    if (next == end) {
+      next = next_generation_block.fetch_add(kGenerationBlock, std::memory_order_relaxed);
+      if (next == 0) next = 1;  // skip the constants' generation after a wrap
+      end = next + kGenerationBlock - 1;
+    }
+    return next++;
+  }
+};
+thread_local GenerationSource generations;
+
+thread_local std::unique_ptr<Tape> thread_tape;
+
+constexpr std::size_t kMaxSlots = std::numeric_limits<Slot>::max() - 1;  // the marker excluded
+
+}  // namespace
+
+namespace detail {
+Tape& create_thread_tape() {
+  thread_tape = std::make_unique<Tape>();
+  current_tape = thread_tape.get();
+  return *current_tape;
+}
+}  // namespace detail
+
+Tape::Tape() {
+  generation_ = generations.take();
+  push_leaf();  // slot 0: the sink
+}
+
+Tape::~Tape() { std::free(entries_); }
+
+void Tape::grow() {
+  if (capacity_ >= kMaxSlots) {
+    detail::fail("gradflow: the graph has reached 2^32 recorded operations, the most one tape "
+                 "holds; call gradflow::new_graph() between independent computations");
+  }
+  const std::size_t wanted = std::min<std::size_t>(
+      kMaxSlots, std::max<std::size_t>(256, static_cast<std::size_t>(capacity_) * 2));
+  void* grown = std::realloc(entries_, wanted * sizeof(TapeEntry));
+  if (grown == nullptr) throw std::bad_alloc();
+  entries_ = static_cast<TapeEntry*>(grown);
+  capacity_ = static_cast<Slot>(wanted);
+}
+
+Slot Tape::push_leaves(std::size_t count) {
+  const Slot first = size_;
+  if (count > kMaxSlots - size_) grow();  // fails with the message above
+  while (capacity_ - size_ < count) grow();
+  std::memset(static_cast<void*>(entries_ + size_), 0, count * sizeof(TapeEntry));
+  size_ += static_cast<Slot>(count);
+  return first;
+}
+
+Tape::NaryOperands Tape::reserve_nary(std::size_t count) {
+  const std::size_t first = nary_slots_.size();
+  nary_slots_.resize(first + count);
+  nary_partials_.resize(first + count);
+  return {nary_slots_.data() + first, nary_partials_.data() + first};
+}
+
+Slot Tape::commit_nary(std::size_t count) {
+  const std::size_t first = nary_slots_.size() - count;
+  nary_records_.push_back(NaryRecord{first, count});
+  return push(kNaryMarker, 0.0, static_cast<Slot>(nary_records_.size() - 1), 0.0);
+}
+
+Slot Tape::operand_slow(Slot slot, std::uint32_t generation, std::string_view op) const {
+  if (generation == 0 && slot == 0) return 0;  // a constant
+  detail::fail(std::string(op) +
+               ": this Var belongs to a graph that is no longer current on this thread: it was "
+               "recorded before gradflow::new_graph() (or in a Tape::Scope that has ended), or "
+               "by another thread (each thread records its own graph). Keep values that must "
+               "outlive a graph as double (x.value()) or as a gradflow::Param.");
+}
+
+Slot Tape::bind(const std::shared_ptr<PersistentLeaf>& leaf) {
+  if (leaf->generation == generation_ && leaf->slot < size_) return leaf->slot;
+  const Slot slot = push_leaf();
+  leaf->slot = slot;
+  leaf->generation = generation_;
+  persistent_.push_back(leaf);
+  return slot;
+}
+
+void Tape::zero_grad() noexcept {
+  std::fill(adjoints_.begin(), adjoints_.begin() + adjoints_valid_, 0.0);
+  swept_ = false;
+}
+
+void Tape::clear() {
+  size_ = 1;  // keep the sink
+  generation_ = generations.take();
+  adjoints_valid_ = std::min<Slot>(adjoints_valid_, 1);
+  swept_ = false;
+  nary_slots_.clear();
+  nary_partials_.clear();
+  nary_records_.clear();
+  persistent_.clear();
+  annotations_.clear();
+}
+
+void Tape::release_memory() {
+  clear();
+  std::free(entries_);
+  entries_ = nullptr;
+  size_ = capacity_ = 0;
+  push_leaf();
+  adjoints_valid_ = 0;
+  adjoints_ = {};
+  scratch_ = {};
+  nary_slots_ = {};
+  nary_partials_ = {};
+  nary_records_ = {};
+  persistent_ = {};
+  annotations_ = {};
+}
+
+std::size_t Tape::bytes_in_use() const noexcept {
+  return std::size_t{size_} * (sizeof(TapeEntry) + sizeof(double)) +
+         nary_slots_.size() * (sizeof(Slot) + sizeof(double)) +
+         nary_records_.size() * sizeof(NaryRecord);
+}
+
+std::size_t Tape::bytes_reserved() const noexcept {
+  return std::size_t{capacity_} * sizeof(TapeEntry) +
+         (adjoints_.capacity() + scratch_.capacity() + nary_partials_.capacity()) *
+             sizeof(double) +
+         nary_slots_.capacity() * sizeof(Slot) + nary_records_.capacity() * sizeof(NaryRecord);
+}
+
+void Tape::annotate(Slot slot, std::string_view op, double value, double param) {
+  if (slot == 0) return;
+  if (annotations_.size() <= slot) annotations_.resize(std::size_t{slot} + 1);
+  SlotAnnotation& a = annotations_[slot];
+  a.op = op;
+  a.value = value;
+  a.param = param;
+}
+
+void Tape::set_label(Slot slot, std::string label) {
+  if (slot == 0) return;
+  if (annotations_.size() <= slot) annotations_.resize(std::size_t{slot} + 1);
+  annotations_[slot].label = std::move(label);
+}
+
+const SlotAnnotation* Tape::annotation(Slot slot) const noexcept {
+  if (slot == 0 || slot >= annotations_.size() || annotations_[slot].op.empty()) return nullptr;
+  return &annotations_[slot];
+}
+
+Tape::Scope::Scope() : tape_(std::make_unique<Tape>()), previous_(&Tape::current()) {
+  detail::current_tape = tape_.get();
+}
+
+Tape::Scope::~Scope() { detail::current_tape = previous_; }
+
+}  // namespace gradflow
