@@ -19,7 +19,11 @@ void sweep(const Tape& tape, Slot output, double* adj) {
     const double g = adj[i];
     if (g == 0.0) continue;
     const TapeEntry& e = entries[i];
-    if (e.a == kNaryMarker) [[unlikely]] {
+    if (e.a >= kFirstMarker) [[unlikely]] {
+      if (e.a == kStepMarker) {
+        tape.step(e).backward(adj);
+        continue;
+      }
       const NaryRecord& r = tape.nary(e);
       const Slot* slots = tape.nary_slots().data() + r.first;
       const double* partials = tape.nary_partials().data() + r.first;

@@ -40,7 +40,7 @@ thread_local GenerationSource generations;
 
 thread_local std::unique_ptr<Tape> thread_tape;
 
-constexpr std::size_t kMaxSlots = std::numeric_limits<Slot>::max() - 1;  // the marker excluded
+constexpr std::size_t kMaxSlots = kFirstMarker;  // slot numbers stay below the markers
 
 }  // namespace
 
@@ -94,6 +94,11 @@ Slot Tape::commit_nary(std::size_t count) {
   return push(kNaryMarker, 0.0, static_cast<Slot>(nary_records_.size() - 1), 0.0);
 }
 
+Slot Tape::push_step(std::unique_ptr<BackwardStep> step) {
+  steps_.push_back(std::move(step));
+  return push(kStepMarker, 0.0, static_cast<Slot>(steps_.size() - 1), 0.0);
+}
+
 Slot Tape::operand_slow(Slot slot, std::uint32_t generation, std::string_view op) const {
   if (generation == 0 && slot == 0) return 0;  // a constant
   detail::fail(std::string(op) +
@@ -125,6 +130,7 @@ void Tape::clear() {
   nary_slots_.clear();
   nary_partials_.clear();
   nary_records_.clear();
+  steps_.clear();
   persistent_.clear();
   annotations_.clear();
 }
@@ -141,6 +147,7 @@ void Tape::release_memory() {
   nary_slots_ = {};
   nary_partials_ = {};
   nary_records_ = {};
+  steps_ = decltype(steps_)();
   persistent_ = {};
   annotations_ = {};
 }

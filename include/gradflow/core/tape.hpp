@@ -38,9 +38,29 @@ struct TapeEntry {
 };
 static_assert(sizeof(TapeEntry) == 24, "a tape entry must stay 24 bytes (32 with its adjoint)");
 
-/// Entry marker: operand `a` holds this when the entry has more than two operands; `b` then
-/// indexes the n-ary record.
+/// Entry markers in operand `a`: an entry with more than two operands (`b` indexes its
+/// NaryRecord), or one whose backward is code (`b` indexes its BackwardStep).
 inline constexpr Slot kNaryMarker = std::numeric_limits<Slot>::max();
+inline constexpr Slot kStepMarker = std::numeric_limits<Slot>::max() - 1;
+inline constexpr Slot kFirstMarker = kStepMarker;
+
+/// The backward of an operation that is code rather than partials: a tensor operation, or a
+/// bridge between tensors and scalars. It runs when its slot's adjoint is nonzero.
+///
+/// Note [Slots of steps]
+/// A step's values and gradients live outside the tape (a tensor keeps its own); its slot's
+/// adjoint only says whether any gradient reached it. Whoever gives a step's output gradient (a
+/// consumer step, or backward(upstream) on a tensor) marks the producer's slot by adding 1 to its
+/// adjoint, so the sweep runs exactly the steps on the path to the output and skips the others.
+class BackwardStep {
+ public:
+  virtual ~BackwardStep() = default;
+  /// Propagates this operation's output gradient into its inputs; `adjoints` is the buffer
+  /// being swept (scalar adjoints, and the reached-marks of other steps' slots).
+  virtual void backward(double* adjoints) = 0;
+  /// The operation's name, for diagrams and errors.
+  virtual std::string_view name() const = 0;
+};
 
 /// Operands of one n-ary entry, in the tape's operand pool.
 struct NaryRecord {
@@ -100,6 +120,11 @@ class Tape {
   NaryOperands reserve_nary(std::size_t count);
   /// Records the n-ary operation whose `count` operands were just written by reserve_nary.
   Slot commit_nary(std::size_t count);
+
+  /// Records an operation whose backward is a BackwardStep (the tape owns it until clear()).
+  Slot push_step(std::unique_ptr<BackwardStep> step);
+  /// The step of an entry marked kStepMarker.
+  BackwardStep& step(const TapeEntry& e) const { return *steps_[e.b]; }
 
   /// The slot of an operand, checked: a Var of this graph passes; a constant maps to the sink;
   /// a Var of a cleared graph or of another thread's graph throws Error naming `op`.
@@ -196,6 +221,7 @@ class Tape {
   std::vector<double> nary_partials_;
   std::vector<NaryRecord> nary_records_;
 
+  std::vector<std::unique_ptr<BackwardStep>> steps_;
   std::vector<std::shared_ptr<PersistentLeaf>> persistent_;
   std::vector<SlotAnnotation> annotations_;  // indexed by slot while annotating
 };
