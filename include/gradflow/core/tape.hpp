@@ -60,6 +60,11 @@ class BackwardStep {
   virtual void backward(double* adjoints) = 0;
   /// The operation's name, for diagrams and errors.
   virtual std::string_view name() const = 0;
+  /// A longer label for diagrams (a tensor step adds its shape); the name by default.
+  virtual std::string label() const { return std::string(name()); }
+  /// The slots this step reads from (its inputs' slots), for drawing the graph; the sink (0)
+  /// stands for an input that is not on the tape.
+  virtual std::vector<Slot> inputs() const { return {}; }
 };
 
 /// Operands of one n-ary entry, in the tape's operand pool.
