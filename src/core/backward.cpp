@@ -67,8 +67,8 @@ void Tape::backward(Slot output, double seed) {
 }
 
 void Tape::flush_persistent(const double* delta, Slot output) {
-  for (const auto& leaf : persistent_) {
-    if (leaf->generation == generation_ && leaf->slot <= output) leaf->grad += delta[leaf->slot];
+  for (const Binding& b : persistent_) {
+    if (b.slot <= output) b.leaf->grad += delta[b.slot];
   }
 }
 

@@ -38,7 +38,15 @@ struct GenerationSource {
 };
 thread_local GenerationSource generations;
 
-thread_local std::unique_ptr<Tape> thread_tape;
+// Owns the thread's tape; on thread exit it also clears the fast-path pointer, so nothing can
+// reach the freed tape through it.
+struct ThreadTapeOwner {
+  std::unique_ptr<Tape> tape;
+  ~ThreadTapeOwner() {
+    if (detail::current_tape == tape.get()) detail::current_tape = nullptr;
+  }
+};
+thread_local ThreadTapeOwner thread_tape;
 
 constexpr std::size_t kMaxSlots = kFirstMarker;  // slot numbers stay below the markers
 
@@ -46,8 +54,8 @@ constexpr std::size_t kMaxSlots = kFirstMarker;  // slot numbers stay below the 
 
 namespace detail {
 Tape& create_thread_tape() {
-  thread_tape = std::make_unique<Tape>();
-  current_tape = thread_tape.get();
+  thread_tape.tape = std::make_unique<Tape>();
+  current_tape = thread_tape.tape.get();
   return *current_tape;
 }
 }  // namespace detail
@@ -113,7 +121,7 @@ Slot Tape::bind(const std::shared_ptr<PersistentLeaf>& leaf) {
   const Slot slot = push_leaf();
   leaf->slot = slot;
   leaf->generation = generation_;
-  persistent_.push_back(leaf);
+  persistent_.push_back(Binding{leaf, slot});
   return slot;
 }
 

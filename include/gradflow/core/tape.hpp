@@ -227,7 +227,14 @@ class Tape {
   std::vector<NaryRecord> nary_records_;
 
   std::vector<std::unique_ptr<BackwardStep>> steps_;
-  std::vector<std::shared_ptr<PersistentLeaf>> persistent_;
+  // Every binding of a persistent leaf in this graph, with its slot. A leaf can be bound twice
+  // in one graph (its cached binding was overwritten by a nested Tape::Scope); both slots then
+  // flush, and their sum is the leaf's gradient.
+  struct Binding {
+    std::shared_ptr<PersistentLeaf> leaf;
+    Slot slot;
+  };
+  std::vector<Binding> persistent_;
   std::vector<SlotAnnotation> annotations_;  // indexed by slot while annotating
 };
 

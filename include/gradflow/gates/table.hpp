@@ -52,7 +52,8 @@ struct Div {
 struct Max {
   static constexpr std::string_view name = "max", symbol = "max";
   static constexpr Domain domain_x = kAnywhere, domain_y = kAnywhere;
-  static double forward(double x, double y) { return x >= y ? x : y; }
+  // a NaN in either argument gives NaN (IEEE arithmetic), never the other argument
+  static double forward(double x, double y) { return x >= y || std::isnan(x) ? x : y; }
   // d max/dx = 1(x >= y), d max/dy = 1(y >= x): max routes the gradient to the larger input
   // (a tie sends the full gradient to both)
   static Partials local_grad(double x, double y, double) {
@@ -63,7 +64,8 @@ struct Max {
 struct Min {
   static constexpr std::string_view name = "min", symbol = "min";
   static constexpr Domain domain_x = kAnywhere, domain_y = kAnywhere;
-  static double forward(double x, double y) { return x <= y ? x : y; }
+  // a NaN in either argument gives NaN
+  static double forward(double x, double y) { return x <= y || std::isnan(x) ? x : y; }
   // d min/dx = 1(x <= y), d min/dy = 1(y <= x)
   static Partials local_grad(double x, double y, double) {
     return {x <= y ? 1.0 : 0.0, y <= x ? 1.0 : 0.0};
@@ -141,7 +143,8 @@ struct Tanh {
 struct Relu {
   static constexpr std::string_view name = "relu", symbol = "relu";
   static constexpr Domain domain = {0.1, 3.0, true};
-  static double forward(double x) { return x > 0.0 ? x : 0.0; }
+  // NaN stays NaN (IEEE arithmetic)
+  static double forward(double x) { return x > 0.0 || std::isnan(x) ? x : 0.0; }
   // d relu/dx = 1(x > 0)
   static double local_grad(double x, double) { return x > 0.0 ? 1.0 : 0.0; }
 };
