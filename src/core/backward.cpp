@@ -13,12 +13,32 @@ namespace {
 /// The sweep, over any adjoint buffer. Entries that received no gradient are skipped: besides
 /// saving work, it keeps an infinite partial off the path to the output (sqrt at 0, say) from
 /// turning an operand's gradient into 0 * inf = NaN.
+///
+/// Note [Skipping the sink]
+/// Slot 0 only collects what nobody reads (a leaf's two operands, a unary gate's second, a
+/// constant operand) and is zeroed after the sweep. Adding into it anyway chains every such entry
+/// to the previous one through a store to slot 0 and its reload; a test of the slot is cheaper,
+/// and predictable. A leaf (both operands 0) is left at once: a sweep over a loop of N inputs
+/// passes N leaf entries.
+///
+/// Note [The carry]
+/// Most entries feed the entry just before them (x = f(x) in a loop, s += x, every chain): slot
+/// i-1 is read by the very next iteration right after entry i added into it, so each step would
+/// wait for a store to reach the next load. Entry i's contribution to slot i-1 is instead kept in
+/// a register (`carry`) and added when the loop reads slot i-1. It is the last contribution that
+/// slot receives (every later entry was swept before), so the sum is formed in the same order as
+/// with the store: the results are bit for bit the same. An entry with both operands at i-1
+/// (x * x) keeps the two stores, which fixes that order too.
 void sweep(const Tape& tape, Slot output, double* adj) {
   const TapeEntry* entries = tape.entries().data();
+  double carry = 0.0;
   for (Slot i = output; i > 0; --i) {
-    const double g = adj[i];
+    const double g = adj[i] + carry;  // carry is 0.0 unless entry i+1 fed slot i
+    adj[i] = g;
+    carry = 0.0;
     if (g == 0.0) continue;
     const TapeEntry& e = entries[i];
+    if ((e.a | e.b) == 0) continue;  // a leaf: nothing to propagate (Note [Skipping the sink])
     if (e.a >= kFirstMarker) [[unlikely]] {
       if (e.a == kStepMarker) {
         tape.step(e).backward(adj);
@@ -30,8 +50,17 @@ void sweep(const Tape& tape, Slot output, double* adj) {
       for (std::size_t k = 0; k < r.count; ++k) adj[slots[k]] += partials[k] * g;
       continue;
     }
-    adj[e.a] += e.da * g;
-    adj[e.b] += e.db * g;
+    const Slot previous = i - 1;
+    if (e.a == previous && e.b != previous) {
+      carry = e.da * g;
+    } else if (e.a != 0) {
+      adj[e.a] += e.da * g;
+    }
+    if (e.b == previous && e.a != previous) {
+      carry = e.db * g;
+    } else if (e.b != 0) {
+      adj[e.b] += e.db * g;
+    }
   }
 }
 

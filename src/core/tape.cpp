@@ -150,14 +150,16 @@ void Tape::release_memory() {
   size_ = capacity_ = 0;
   push_leaf();
   adjoints_valid_ = 0;
-  adjoints_ = {};
-  scratch_ = {};
-  nary_slots_ = {};
-  nary_partials_ = {};
-  nary_records_ = {};
+  // Move-assign empty vectors: `v = {}` would pick operator=(initializer_list), which keeps the
+  // capacity and so gives nothing back.
+  adjoints_ = decltype(adjoints_)();
+  scratch_ = decltype(scratch_)();
+  nary_slots_ = decltype(nary_slots_)();
+  nary_partials_ = decltype(nary_partials_)();
+  nary_records_ = decltype(nary_records_)();
   steps_ = decltype(steps_)();
-  persistent_ = {};
-  annotations_ = {};
+  persistent_ = decltype(persistent_)();
+  annotations_ = decltype(annotations_)();
 }
 
 std::size_t Tape::bytes_in_use() const noexcept {

@@ -5,14 +5,6 @@
 
 namespace gradflow {
 
-Var::Var(double value) : value_(value) {
-  Tape& tape = Tape::current();
-  if (!tape.recording()) return;  // a constant under NoGradGuard
-  slot_ = tape.push_leaf();
-  generation_ = tape.generation();
-  if (tape.annotating()) [[unlikely]] tape.annotate(slot_, "leaf", value);
-}
-
 std::vector<Var> Var::leaves(std::span<const double> values) {
   std::vector<Var> out;
   out.reserve(values.size());
@@ -25,7 +17,11 @@ std::vector<Var> Var::leaves(std::span<const double> values) {
   const std::uint32_t generation = tape.generation();
   for (std::size_t i = 0; i < values.size(); ++i) {
     out.push_back(Var(values[i], first + static_cast<Slot>(i), generation));
-    if (tape.annotating()) tape.annotate(first + static_cast<Slot>(i), "leaf", values[i]);
+  }
+  if (tape.annotating()) [[unlikely]] {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      tape.annotate(first + static_cast<Slot>(i), "leaf", values[i]);
+    }
   }
   return out;
 }
@@ -60,7 +56,16 @@ void grads(std::span<const Var> vars, std::span<double> out) {
     detail::fail("grads(): " + std::to_string(vars.size()) + " Vars but room for " +
                  std::to_string(out.size()) + " gradients; the two spans must have one length");
   }
-  for (std::size_t i = 0; i < vars.size(); ++i) out[i] = vars[i].grad();
+  // What Var::grad() does for each, with the tape looked up once: this runs over every input of
+  // a gradient, and a call per element cost as much as the backward sweep itself.
+  const Tape& tape = Tape::current();
+  for (std::size_t i = 0; i < vars.size(); ++i) {
+    const Var& v = vars[i];
+    out[i] = v.is_constant() ? 0.0
+                             : tape.adjoint(tape.operand(detail::VarAccess::raw_slot(v),
+                                                         detail::VarAccess::generation(v),
+                                                         "grad()"));
+  }
 }
 
 std::vector<double> grads(std::span<const Var> vars) {

@@ -88,6 +88,15 @@ struct VarAccess {
 };
 }  // namespace detail
 
+// Inline: a leaf is recorded on every gradient's path (the seed circuit makes two per gradient).
+inline Var::Var(double value) : value_(value) {
+  Tape& tape = Tape::current();
+  if (!tape.recording()) return;  // a constant under NoGradGuard
+  slot_ = tape.push_leaf();
+  generation_ = tape.generation();
+  if (tape.annotating()) [[unlikely]] tape.annotate(slot_, "leaf", value);
+}
+
 /// Gradients of several Vars at once into `out` (same length).
 void grads(std::span<const Var> vars, std::span<double> out);
 /// Gradients of several Vars at once.
