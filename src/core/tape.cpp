@@ -90,6 +90,7 @@ Slot Tape::push_leaves(std::size_t count) {
 }
 
 Tape::NaryOperands Tape::reserve_nary(std::size_t count) {
+  side_records_ = true;
   const std::size_t first = nary_slots_.size();
   nary_slots_.resize(first + count);
   nary_partials_.resize(first + count);
@@ -103,6 +104,7 @@ Slot Tape::commit_nary(std::size_t count) {
 }
 
 Slot Tape::push_step(std::unique_ptr<BackwardStep> step) {
+  side_records_ = true;
   steps_.push_back(std::move(step));
   return push(kStepMarker, 0.0, static_cast<Slot>(steps_.size() - 1), 0.0);
 }
@@ -122,6 +124,7 @@ Slot Tape::bind(const std::shared_ptr<PersistentLeaf>& leaf) {
   leaf->slot = slot;
   leaf->generation = generation_;
   persistent_.push_back(Binding{leaf, slot});
+  side_records_ = true;
   return slot;
 }
 
@@ -135,6 +138,8 @@ void Tape::clear() {
   generation_ = generations.take();
   adjoints_valid_ = std::min<Slot>(adjoints_valid_, 1);
   swept_ = false;
+  if (!side_records_) return;  // most graphs have none; skipping keeps a tiny graph's clear() cheap
+  side_records_ = false;
   nary_slots_.clear();
   nary_partials_.clear();
   nary_records_.clear();
@@ -177,6 +182,7 @@ std::size_t Tape::bytes_reserved() const noexcept {
 
 void Tape::annotate(Slot slot, std::string_view op, double value, double param) {
   if (slot == 0) return;
+  side_records_ = true;
   if (annotations_.size() <= slot) annotations_.resize(std::size_t{slot} + 1);
   SlotAnnotation& a = annotations_[slot];
   a.op = op;
@@ -186,6 +192,7 @@ void Tape::annotate(Slot slot, std::string_view op, double value, double param) 
 
 void Tape::set_label(Slot slot, std::string label) {
   if (slot == 0) return;
+  side_records_ = true;
   if (annotations_.size() <= slot) annotations_.resize(std::size_t{slot} + 1);
   annotations_[slot].label = std::move(label);
 }

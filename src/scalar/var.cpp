@@ -26,22 +26,13 @@ std::vector<Var> Var::leaves(std::span<const double> values) {
   return out;
 }
 
-double Var::grad() const {
-  if (is_constant()) return 0.0;
-  Tape& tape = Tape::current();
-  return tape.adjoint(tape.operand(slot_, generation_, "grad()"));
+namespace detail {
+void fail_backward_on_constant() {
+  fail("backward(): this Var is a constant, so there is no graph to go back through; it was "
+       "made with Var() or Var::constant(), computed only from constants, or computed inside a "
+       "NoGradGuard. Start from leaves (Var x = 3.0) to get gradients.");
 }
-
-void Var::backward() const {
-  if (is_constant()) {
-    detail::fail("backward(): this Var is a constant, so there is no graph to go back through; "
-                 "it was made with Var() or Var::constant(), computed only from constants, or "
-                 "computed inside a NoGradGuard. Start from leaves (Var x = 3.0) to get "
-                 "gradients.");
-  }
-  Tape& tape = Tape::current();
-  tape.backward(tape.operand(slot_, generation_, "backward()"));
-}
+}  // namespace detail
 
 Var& Var::set_name(std::string name) {
   if (!is_constant()) {

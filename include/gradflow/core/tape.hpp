@@ -142,7 +142,9 @@ class Tape {
   Slot bind(const std::shared_ptr<PersistentLeaf>& leaf);
 
   /// False inside a NoGradGuard: operations then compute values and record nothing.
-  bool recording() const noexcept { return recording_; }
+  bool recording() const noexcept { return (mode_ & kNoGrad) == 0; }
+  /// Recording, and not annotating: the common case, tested once per operation.
+  bool plain() const noexcept { return mode_ == 0; }
   /// Identifies the current graph; changes on clear(). Never 0 (0 marks constants).
   std::uint32_t generation() const noexcept { return generation_; }
 
@@ -177,7 +179,7 @@ class Tape {
 
   // ---- annotation (for drawing and tracing; off by default) -------------------------------
 
-  bool annotating() const noexcept { return annotating_; }
+  bool annotating() const noexcept { return (mode_ & kAnnotate) != 0; }
   /// Records what a slot is (called by the recording layer when annotating()).
   void annotate(Slot slot, std::string_view op, double value,
                 double param = std::numeric_limits<double>::quiet_NaN());
@@ -214,9 +216,12 @@ class Tape {
   Slot size_ = 0;
   Slot capacity_ = 0;
   std::uint32_t generation_ = 0;
-  bool recording_ = true;
-  bool annotating_ = false;
-  bool swept_ = false;  // a backward pass ran since the last zero_grad()/clear()
+  // NoGradGuard and AnnotateGuard set these bits; one byte, so that the hot path tests both
+  // with one comparison.
+  static constexpr std::uint8_t kNoGrad = 1, kAnnotate = 2;
+  std::uint8_t mode_ = 0;
+  bool swept_ = false;        // a backward pass ran since the last zero_grad()/clear()
+  bool side_records_ = false;  // n-ary operands, steps, bindings or annotations were recorded
 
   std::vector<double> adjoints_;
   Slot adjoints_valid_ = 0;  // adjoints_[0, adjoints_valid_) hold this graph's adjoints
@@ -242,32 +247,30 @@ class Tape {
 /// torch.no_grad(): the results are constants.
 class NoGradGuard {
  public:
-  NoGradGuard() : tape_(Tape::current()), previous_(tape_.recording_) {
-    tape_.recording_ = false;
-  }
-  ~NoGradGuard() { tape_.recording_ = previous_; }
+  NoGradGuard() : tape_(Tape::current()), previous_(tape_.mode_) { tape_.mode_ |= Tape::kNoGrad; }
+  ~NoGradGuard() { tape_.mode_ = previous_; }
   NoGradGuard(const NoGradGuard&) = delete;
   NoGradGuard& operator=(const NoGradGuard&) = delete;
 
  private:
   Tape& tape_;
-  bool previous_;
+  std::uint8_t previous_;
 };
 
 /// Inside its scope, the tape also keeps each slot's gate name and forward value, which
 /// to_dot() and traces need. Off by default so that a recorded operation stays 32 bytes.
 class AnnotateGuard {
  public:
-  AnnotateGuard() : tape_(Tape::current()), previous_(tape_.annotating_) {
-    tape_.annotating_ = true;
+  AnnotateGuard() : tape_(Tape::current()), previous_(tape_.mode_) {
+    tape_.mode_ |= Tape::kAnnotate;
   }
-  ~AnnotateGuard() { tape_.annotating_ = previous_; }
+  ~AnnotateGuard() { tape_.mode_ = previous_; }
   AnnotateGuard(const AnnotateGuard&) = delete;
   AnnotateGuard& operator=(const AnnotateGuard&) = delete;
 
  private:
   Tape& tape_;
-  bool previous_;
+  std::uint8_t previous_;
 };
 
 namespace detail {

@@ -11,6 +11,14 @@
 
 namespace gradflow {
 
+namespace detail {
+// The rare cases of record(), out of line: a constant operand, NoGradGuard, AnnotateGuard.
+Var record_slow(Tape& tape, double out, Slot sx, double d_out_dx, std::string_view name,
+                double param);
+Var record_slow(Tape& tape, double out, Slot sx, double d_out_dx, Slot sy, double d_out_dy,
+                std::string_view name);
+}  // namespace detail
+
 /// Records a gate with one input: `out` is its forward value and `d_out_dx` its local gradient,
 /// both computed by the caller. `name` labels the gate in diagrams and must outlive the graph (a
 /// string literal does). A constant input, or NoGradGuard, gives a constant result.
@@ -19,10 +27,10 @@ inline Var record(double out, const Var& x, double d_out_dx, std::string_view na
   Tape& tape = Tape::current();
   const Slot sx = tape.operand(detail::VarAccess::raw_slot(x), detail::VarAccess::generation(x),
                                name);
-  if (sx == 0 || !tape.recording()) return Var::constant(out);
-  const Slot slot = tape.push(sx, d_out_dx);
-  if (tape.annotating()) [[unlikely]] tape.annotate(slot, name, out, param);
-  return detail::VarAccess::make(out, slot, tape.generation());
+  if (tape.plain() && sx != 0) [[likely]] {
+    return detail::VarAccess::make(out, tape.push(sx, d_out_dx), tape.generation());
+  }
+  return detail::record_slow(tape, out, sx, d_out_dx, name, param);
 }
 
 /// Records a gate with two inputs and their local gradients.
@@ -33,10 +41,10 @@ inline Var record(double out, const Var& x, double d_out_dx, const Var& y, doubl
                                name);
   const Slot sy = tape.operand(detail::VarAccess::raw_slot(y), detail::VarAccess::generation(y),
                                name);
-  if ((sx | sy) == 0 || !tape.recording()) return Var::constant(out);
-  const Slot slot = tape.push(sx, d_out_dx, sy, d_out_dy);
-  if (tape.annotating()) [[unlikely]] tape.annotate(slot, name, out);
-  return detail::VarAccess::make(out, slot, tape.generation());
+  if (tape.plain() && (sx | sy) != 0) [[likely]] {
+    return detail::VarAccess::make(out, tape.push(sx, d_out_dx, sy, d_out_dy), tape.generation());
+  }
+  return detail::record_slow(tape, out, sx, d_out_dx, sy, d_out_dy, name);
 }
 
 /// Applies a gate of the table (or a user's gate struct of the same shape) to Vars.

@@ -91,10 +91,32 @@ struct VarAccess {
 // Inline: a leaf is recorded on every gradient's path (the seed circuit makes two per gradient).
 inline Var::Var(double value) : value_(value) {
   Tape& tape = Tape::current();
+  if (tape.plain()) [[likely]] {
+    slot_ = tape.push_leaf();
+    generation_ = tape.generation();
+    return;
+  }
   if (!tape.recording()) return;  // a constant under NoGradGuard
   slot_ = tape.push_leaf();
   generation_ = tape.generation();
-  if (tape.annotating()) [[unlikely]] tape.annotate(slot_, "leaf", value);
+  tape.annotate(slot_, "leaf", value);
+}
+
+// Inline too: every gradient reads its inputs' gradients.
+inline double Var::grad() const {
+  if (is_constant()) return 0.0;
+  const Tape& tape = Tape::current();
+  return tape.adjoint(tape.operand(slot_, generation_, "grad()"));
+}
+
+namespace detail {
+[[noreturn]] void fail_backward_on_constant();
+}
+
+inline void Var::backward() const {
+  if (is_constant()) [[unlikely]] detail::fail_backward_on_constant();
+  Tape& tape = Tape::current();
+  tape.backward(tape.operand(slot_, generation_, "backward()"));
 }
 
 /// Gradients of several Vars at once into `out` (same length).
