@@ -15,3 +15,4 @@
 #include <gradflow/core/tape.hpp>
 #include <gradflow/gates/table.hpp>
 #include <gradflow/scalar/scalar.hpp>
+#include <gradflow/tensor/tensor.hpp>

@@ -1,0 +1,40 @@
+#pragma once
+/// @file
+/// Gradient checking for tensor functions: the whole Jacobian from backprop against central
+/// differences.
+
+#include <gradflow/tensor/tensor_type.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace gradflow {
+
+/// A function of tensors, written with tensor operations.
+using TensorFunction = std::function<Tensor(const std::vector<Tensor>&)>;
+
+/// How tensor_gradcheck differentiates and what it accepts: an entry passes when
+/// |analytic - numeric| <= atol + rtol * |numeric|.
+struct TensorGradcheckOptions {
+  double step = 1e-6;
+  double rtol = 1e-5;
+  double atol = 1e-7;
+};
+
+/// The outcome: the largest mismatch, and a description of the worst entry when failed.
+struct TensorGradcheckResult {
+  bool passed = false;
+  double max_abs_error = 0.0;
+  std::string report;
+  explicit operator bool() const noexcept { return passed; }
+};
+
+/// Checks the Jacobian of f at `inputs` (float64 tensors; each is checked as a leaf requiring
+/// grad, whatever its flags): one backward pass per output element against two evaluations per
+/// input element. Runs on a nested graph (Tape::Scope); the caller's graph and the inputs'
+/// values are left as they were. Throws Error for non-float64 inputs or a bad step.
+TensorGradcheckResult tensor_gradcheck(const TensorFunction& f, const std::vector<Tensor>& inputs,
+                                       const TensorGradcheckOptions& options = {});
+
+}  // namespace gradflow

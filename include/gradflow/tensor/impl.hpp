@@ -1,0 +1,63 @@
+#pragma once
+/// @file
+/// What a Tensor handle points to (library internals; users hold Tensor).
+///
+/// Note [Tensors on the tape]
+/// A tensor's values live in a Storage that views share. A tensor that takes part in a
+/// gradient computation also owns a GradCell: the gradient buffer that consumers' backward steps
+/// add (+=) into, and the tape slot of the step that produced the tensor. Leaves (tensors made by
+/// factories, with requires_grad_()) have no producer (slot 0): they are not on the tape, so
+/// they outlive new_graph() as parameters must, and their gradient accumulates across backward
+/// passes until zero_grad(). A computed tensor's step lives on the tape; the cell's generation
+/// tells whether that graph is still the current one, so a stale tensor is an Error, never a
+/// dangling step. A non-leaf's gradient is handed on (moved out of its cell) when its step runs,
+/// which is what lets a second backward pass over the same graph contribute exactly its own
+/// gradient (see Note [Accumulating over backward calls] in core/backward.cpp).
+
+#include <gradflow/core/tape.hpp>
+#include <gradflow/tensor/dtype.hpp>
+#include <gradflow/tensor/shape.hpp>
+
+#include <cstdint>
+#include <memory>
+
+namespace gradflow::detail {
+
+/// A block of elements shared by a tensor and its views. The version counts in-place changes,
+/// so that a backward step can tell that a tensor it saved was modified since.
+struct Storage {
+  explicit Storage(std::size_t bytes);
+  ~Storage();
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+
+  void* data = nullptr;
+  std::size_t bytes = 0;
+  std::uint64_t version = 0;
+};
+
+struct TensorImpl;
+
+/// The autograd state of a tensor that needs a gradient (see Note [Tensors on the tape]).
+struct GradCell {
+  Shape shape;
+  DType dtype = DType::Float32;
+  std::shared_ptr<TensorImpl> grad;  // contiguous, shape and dtype of the tensor; null: none yet
+  Slot slot = 0;                     // producer step's slot; 0 for a leaf
+  std::uint32_t generation = 0;      // the producer's graph
+  bool leaf = true;
+  bool retain = false;               // a non-leaf that keeps its gradient (retain_grad())
+  std::shared_ptr<TensorImpl> retained;  // what retain_grad() keeps, summed over passes
+};
+
+/// The state behind a Tensor handle.
+struct TensorImpl {
+  std::shared_ptr<Storage> storage;
+  Shape shape;
+  Shape strides;            // in elements
+  std::int64_t offset = 0;  // in elements
+  DType dtype = DType::Float32;
+  std::shared_ptr<GradCell> cell;  // null: no gradient flows through this tensor
+};
+
+}  // namespace gradflow::detail

@@ -1,0 +1,170 @@
+#pragma once
+/// @file
+/// Operations on tensors, each with its gradient. Elementwise operations are the gates of the
+/// gate table (gates/table.hpp) applied element by element, with NumPy broadcasting.
+
+#include <gradflow/gates/gate.hpp>
+#include <gradflow/tensor/tensor_type.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace gradflow {
+
+// ---- any gate of the gate table, by type -------------------------------------------------
+
+/// Applies a gate of the table (gates::UnaryGates, ParametricGates, BinaryGates) elementwise,
+/// with broadcasting for binary gates: apply<gates::Tanh>(t) is tanh(t). Defined for the gates
+/// in the table's lists (a gate added there works here with no new code).
+template <gates::UnaryGate G>
+Tensor apply(const Tensor& x);
+template <gates::ParametricGate G>
+Tensor apply(const Tensor& x, double c);
+template <gates::BinaryGate G>
+Tensor apply(const Tensor& a, const Tensor& b);
+
+// ---- elementwise: binary gates, broadcasting ----------------------------------------------
+
+Tensor add(const Tensor& a, const Tensor& b);
+Tensor sub(const Tensor& a, const Tensor& b);
+Tensor mul(const Tensor& a, const Tensor& b);
+Tensor div(const Tensor& a, const Tensor& b);
+/// Elementwise maximum (a tie sends the full gradient to both, as the gate does).
+Tensor maximum(const Tensor& a, const Tensor& b);
+Tensor minimum(const Tensor& a, const Tensor& b);
+Tensor max(const Tensor& a, const Tensor& b);
+Tensor min(const Tensor& a, const Tensor& b);
+Tensor pow(const Tensor& a, const Tensor& b);
+
+Tensor operator+(const Tensor& a, const Tensor& b);
+Tensor operator-(const Tensor& a, const Tensor& b);
+Tensor operator*(const Tensor& a, const Tensor& b);
+Tensor operator/(const Tensor& a, const Tensor& b);
+
+// ---- elementwise: with a number (the parametric gates) --------------------------------------
+
+Tensor operator+(const Tensor& a, double c);
+Tensor operator+(double c, const Tensor& a);
+Tensor operator-(const Tensor& a, double c);
+Tensor operator-(double c, const Tensor& a);
+Tensor operator*(const Tensor& a, double c);
+Tensor operator*(double c, const Tensor& a);
+Tensor operator/(const Tensor& a, double c);
+Tensor operator/(double c, const Tensor& a);
+Tensor pow(const Tensor& a, double c);
+Tensor pow(double c, const Tensor& a);
+
+// ---- elementwise: unary gates ------------------------------------------------------------
+
+Tensor operator-(const Tensor& a);
+Tensor neg(const Tensor& a);
+Tensor reciprocal(const Tensor& a);
+Tensor exp(const Tensor& a);
+Tensor log(const Tensor& a);
+Tensor sigmoid(const Tensor& a);
+Tensor tanh(const Tensor& a);
+Tensor relu(const Tensor& a);
+Tensor sqrt(const Tensor& a);
+Tensor abs(const Tensor& a);
+Tensor sin(const Tensor& a);
+Tensor cos(const Tensor& a);
+/// Values limited to [lo, hi]; the gradient passes where lo <= x <= hi.
+Tensor clamp(const Tensor& a, double lo, double hi);
+Tensor clamp_min(const Tensor& a, double lo);
+Tensor clamp_max(const Tensor& a, double hi);
+
+// ---- comparisons and selection -------------------------------------------------------------
+
+/// 1 where the comparison holds, else 0 (broadcasting; no gradient).
+Tensor gt(const Tensor& a, const Tensor& b);
+Tensor lt(const Tensor& a, const Tensor& b);
+Tensor ge(const Tensor& a, const Tensor& b);
+Tensor le(const Tensor& a, const Tensor& b);
+Tensor eq(const Tensor& a, const Tensor& b);
+/// a where `condition` is nonzero, else b (all three broadcast together). The gradient goes to
+/// the chosen side.
+Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);
+
+// ---- reductions ------------------------------------------------------------------------
+
+/// Sum of all elements (a 0-d tensor).
+Tensor sum(const Tensor& a);
+/// Sum over `axes` (negative count from the end); keepdim keeps them with extent 1.
+Tensor sum(const Tensor& a, const std::vector<std::int64_t>& axes, bool keepdim = false);
+Tensor sum(const Tensor& a, std::int64_t axis, bool keepdim = false);
+Tensor mean(const Tensor& a);
+Tensor mean(const Tensor& a, const std::vector<std::int64_t>& axes, bool keepdim = false);
+Tensor mean(const Tensor& a, std::int64_t axis, bool keepdim = false);
+/// Largest element over all / over axes. The gradient goes to the largest element (shared
+/// evenly between ties, like torch.amax).
+Tensor max(const Tensor& a);
+Tensor max(const Tensor& a, const std::vector<std::int64_t>& axes, bool keepdim = false);
+Tensor max(const Tensor& a, std::int64_t axis, bool keepdim = false);
+Tensor min(const Tensor& a);
+Tensor min(const Tensor& a, const std::vector<std::int64_t>& axes, bool keepdim = false);
+Tensor min(const Tensor& a, std::int64_t axis, bool keepdim = false);
+/// Index of the largest element along `axis`, for each position of the other axes
+/// (row-major; no gradient).
+std::vector<std::int64_t> argmax(const Tensor& a, std::int64_t axis);
+
+// ---- linear algebra ---------------------------------------------------------------------
+
+/// Matrix product through BLAS: [M,K] x [K,N] -> [M,N]; batched [B,M,K] x [B,K,N] -> [B,M,N]
+/// with a batch extent of 1 (or a 2-d operand) broadcast; a 1-d operand is a row (left) or a
+/// column (right) vector and its axis is dropped from the result. dA = dC Bᵀ, dB = Aᵀ dC.
+Tensor matmul(const Tensor& a, const Tensor& b);
+
+// ---- shape -------------------------------------------------------------------------------
+
+Tensor reshape(const Tensor& a, const Shape& shape);
+Tensor transpose(const Tensor& a, std::int64_t axis0, std::int64_t axis1);
+Tensor permute(const Tensor& a, const std::vector<std::int64_t>& dims);
+Tensor flatten(const Tensor& a, std::int64_t start = 0, std::int64_t end = -1);
+/// Joins tensors of equal shape but for `axis` along it.
+Tensor cat(const std::vector<Tensor>& tensors, std::int64_t axis = 0);
+/// Stacks tensors of equal shape along a new axis.
+Tensor stack(const std::vector<Tensor>& tensors, std::int64_t axis = 0);
+
+// ---- indexing ------------------------------------------------------------------------------
+
+/// The sub-tensors at `index` along `axis` (indices may repeat; gradients then add up).
+Tensor index_select(const Tensor& a, std::int64_t axis, const std::vector<std::int64_t>& index);
+/// PyTorch's gather: out[i][j] = a[i][index[i][j]] for axis 1 (and likewise for any axis and
+/// rank); `index` holds integral values, its shape equals a's except along `axis`.
+Tensor gather(const Tensor& a, std::int64_t axis, const Tensor& index);
+/// One element per position of the other axes: out has a's shape with extent 1 along `axis`,
+/// and index[k] picks the element of the k-th such position (row-major). With a [N,C] and
+/// axis 1 this is the per-row "correct class" pick, [N,1].
+Tensor gather(const Tensor& a, std::int64_t axis, const std::vector<std::int64_t>& index);
+
+// ---- losses and normalisation ------------------------------------------------------------
+
+/// exp(a) / sum(exp(a)) along `axis`, computed stably.
+Tensor softmax(const Tensor& a, std::int64_t axis);
+/// a - logsumexp(a) along `axis`, stable at scores of ±1000.
+Tensor log_softmax(const Tensor& a, std::int64_t axis);
+/// Mean over the batch of -log softmax(logits)[i, labels[i]]; logits [N,C], labels in [0,C).
+Tensor cross_entropy(const Tensor& logits, const std::vector<std::int64_t>& labels);
+/// Mean of (input - target)^2.
+Tensor mse_loss(const Tensor& input, const Tensor& target);
+/// The multiclass SVM loss of the linear classifier notes: mean over the batch of
+/// sum over j != y of max(0, s_j - s_y + margin); scores [N,C].
+Tensor hinge_loss(const Tensor& scores, const std::vector<std::int64_t>& labels,
+                  double margin = 1.0);
+/// PyTorch's multi_margin_loss (p = 1): hinge_loss divided by the number of classes.
+Tensor multi_margin_loss(const Tensor& scores, const std::vector<std::int64_t>& labels,
+                         double margin = 1.0);
+
+// ---- convolution ------------------------------------------------------------------------
+
+/// 2-d convolution (cross-correlation, as in PyTorch), NCHW: input [N,C,H,W], weight
+/// [F,C,KH,KW], optional bias [F] (pass an undefined Tensor for none); result [N,F,OH,OW] with
+/// OH = (H + 2 padding - KH) / stride + 1. Computed by im2col and one GEMM per image.
+Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(),
+              std::int64_t stride = 1, std::int64_t padding = 0);
+/// Max over kernel x kernel windows of each channel (stride defaults to the kernel size);
+/// the gradient goes to the maximum of each window.
+Tensor max_pool2d(const Tensor& input, std::int64_t kernel, std::int64_t stride = 0,
+                  std::int64_t padding = 0);
+
+}  // namespace gradflow

@@ -1,0 +1,73 @@
+#pragma once
+/// @file
+/// Shape: the extents of a tensor (also used for strides), a small inline array so that making
+/// a tensor allocates nothing for its metadata.
+
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace gradflow {
+
+/// The most dimensions a tensor may have.
+inline constexpr int kMaxRank = 8;
+
+/// The extents of a tensor, outermost first: `{5, 10}` is 5 rows of 10. Converts from and
+/// to std::vector<int64_t>, compares equal to one, and iterates like one.
+class Shape {
+ public:
+  using value_type = std::int64_t;
+  using const_iterator = const std::int64_t*;
+  using iterator = const std::int64_t*;
+
+  /// The shape of a 0-d tensor (one element).
+  Shape() = default;
+  Shape(std::initializer_list<std::int64_t> dims);            // NOLINT: `{5, 10}`
+  Shape(const std::vector<std::int64_t>& dims);               // NOLINT
+  Shape(const std::int64_t* dims, std::size_t rank);
+
+  std::size_t size() const noexcept { return rank_; }
+  bool empty() const noexcept { return rank_ == 0; }
+  std::int64_t operator[](std::size_t i) const noexcept { return dims_[i]; }
+  std::int64_t& operator[](std::size_t i) noexcept { return dims_[i]; }
+  const std::int64_t* begin() const noexcept { return dims_.data(); }
+  const std::int64_t* end() const noexcept { return dims_.data() + rank_; }
+  const std::int64_t* data() const noexcept { return dims_.data(); }
+  std::int64_t back() const noexcept { return dims_[rank_ - 1]; }
+
+  /// Appends a dimension; throws Error past kMaxRank.
+  void push_back(std::int64_t d);
+  /// Product of the extents (1 for a 0-d shape, 0 when any extent is 0).
+  std::int64_t numel() const noexcept;
+
+  /// As "[5,10]" (and "[]" for a 0-d shape), the spelling every error message uses.
+  std::string str() const;
+  std::vector<std::int64_t> vec() const { return {begin(), end()}; }
+  operator std::vector<std::int64_t>() const { return vec(); }  // NOLINT
+
+  friend bool operator==(const Shape& a, const Shape& b) noexcept;
+  friend bool operator==(const Shape& a, const std::vector<std::int64_t>& b) noexcept {
+    return a == Shape(b.data(), b.size());
+  }
+
+ private:
+  std::array<std::int64_t, kMaxRank> dims_{};
+  unsigned char rank_ = 0;
+};
+
+std::ostream& operator<<(std::ostream& os, const Shape& s);
+
+/// Row-major (C-order) strides of a shape, in elements.
+Shape contiguous_strides(const Shape& shape);
+
+/// NumPy broadcasting of two shapes; throws Error naming `op` and both shapes when they do not
+/// broadcast.
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
+
+/// An axis in [-rank, rank) made non-negative; throws Error naming `op` otherwise.
+int normalize_axis(std::int64_t axis, std::size_t rank, const char* op);
+
+}  // namespace gradflow

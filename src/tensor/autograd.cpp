@@ -1,0 +1,148 @@
+// Tensor steps on the tape: recording, handing gradients on, accumulating them, and undoing
+// broadcasting (Note [Broadcast gradients]).
+
+#include "autograd.hpp"
+
+#include "kernels.hpp"
+#include "pool.hpp"
+
+#include <gradflow/core/error.hpp>
+
+#include <string>
+
+namespace gradflow::detail {
+
+void check_live(const GradCell& cell, std::string_view op) {
+  if (cell.leaf) return;
+  const Tape& tape = Tape::current();
+  if (cell.generation == tape.generation() && cell.slot < tape.size()) return;
+  fail(std::string(op) + ": a tensor of shape " + cell.shape.str() +
+       " was computed in a graph that is no longer current: gradflow::new_graph() cleared it "
+       "(or it was recorded in an ended Tape::Scope, or by another thread). Its values are "
+       "still readable; use t.detach() to take them as a constant, or recompute it.");
+}
+
+bool needs_grad(std::initializer_list<const Tensor*> inputs, std::string_view op) {
+  if (!Tape::current().recording()) return false;
+  bool any = false;
+  for (const Tensor* t : inputs) {
+    if (t == nullptr || !t->defined()) continue;
+    const GradCell* cell = t->impl().cell.get();
+    if (cell == nullptr) continue;
+    check_live(*cell, op);
+    any = true;
+  }
+  return any;
+}
+
+bool needs_grad(const std::vector<Tensor>& inputs, std::string_view op) {
+  if (!Tape::current().recording()) return false;
+  bool any = false;
+  for (const Tensor& t : inputs) {
+    const GradCell* cell = t.impl().cell.get();
+    if (cell == nullptr) continue;
+    check_live(*cell, op);
+    any = true;
+  }
+  return any;
+}
+
+namespace {
+void record_cells(Tensor& out, std::unique_ptr<TensorStep> step) {
+  Tape& tape = Tape::current();
+  auto cell = std::allocate_shared<GradCell>(PoolAllocator<GradCell>());
+  cell->shape = out.shape();
+  cell->dtype = out.dtype();
+  cell->leaf = false;
+  step->out_cell = cell;
+  cell->slot = tape.push_step(std::move(step));
+  cell->generation = tape.generation();
+  out.impl().cell = std::move(cell);
+}
+}  // namespace
+
+void record(Tensor& out, std::unique_ptr<TensorStep> step,
+            std::initializer_list<const Tensor*> inputs) {
+  step->in_cells.reserve(inputs.size());
+  for (const Tensor* t : inputs) {
+    step->in_cells.push_back(t != nullptr && t->defined() ? t->impl().cell : nullptr);
+  }
+  record_cells(out, std::move(step));
+}
+
+void record(Tensor& out, std::unique_ptr<TensorStep> step, const std::vector<Tensor>& inputs) {
+  step->in_cells.reserve(inputs.size());
+  for (const Tensor& t : inputs) step->in_cells.push_back(t.impl().cell);
+  record_cells(out, std::move(step));
+}
+
+void TensorStep::backward(double* adjoints) {
+  if (!out_cell->grad) return;  // reached only by marks of another pass
+  Tensor g(std::move(out_cell->grad));
+  out_cell->grad.reset();
+  if (out_cell->retain) {
+    if (out_cell->retained) {
+      add_into(Tensor(out_cell->retained), g);
+    } else {
+      out_cell->retained = copy_values(g).impl_ptr();
+    }
+  }
+  // Backward computes with tensor operations; they must not record onto the tape being swept.
+  NoGradGuard no_grad;
+  adjoints_ = adjoints;
+  run(std::move(g));
+}
+
+std::string TensorStep::label() const {
+  return std::string(name_) + " " + (out_cell ? out_cell->shape.str() : std::string("[]"));
+}
+
+std::vector<Slot> TensorStep::inputs() const {
+  std::vector<Slot> slots;
+  for (const auto& c : in_cells) slots.push_back(c ? c->slot : Slot{0});
+  for (Slot s : var_slots) slots.push_back(s);
+  return slots;
+}
+
+void TensorStep::give(std::size_t i, Tensor g) {
+  GradCell& cell = *in_cells[i];
+  accumulate(cell, std::move(g));
+  if (!cell.leaf) adjoints_[cell.slot] += 1.0;  // Note [Slots of steps]: the producer is reached
+}
+
+void accumulate(GradCell& cell, Tensor g) {
+  if (g.shape() != cell.shape) {
+    fail("backward: a gradient of shape " + g.shape().str() + " reached a tensor of shape " +
+         cell.shape.str() + " (a bug in gradflow's tensor layer; please report it)");
+  }
+  if (g.dtype() != cell.dtype) g = copy_values(g.detach().to(cell.dtype));
+  if (!cell.grad) {
+    const auto& impl = g.impl_ptr();
+    const bool alone = impl.use_count() == 1 && impl->storage.use_count() == 1 &&
+                       impl->cell == nullptr && g.is_contiguous();
+    cell.grad = alone ? impl : copy_values(g).impl_ptr();
+    return;
+  }
+  add_into(Tensor(cell.grad), g);
+}
+
+Tensor reduce_to(Tensor g, const Shape& shape) {
+  if (g.shape() == shape) return g;
+  if (shape.numel() == g.numel()) return make_view(copy_values(g), shape, contiguous_strides(shape), 0);
+  Tensor out = Tensor::zeros(shape, g.dtype());
+  add_into(out, g);
+  return out;
+}
+
+Saved::Saved(Tensor t) : t_(std::move(t)), version_(t_.impl().storage->version) {}
+
+const Tensor& Saved::get(std::string_view op) const {
+  if (t_.impl().storage->version != version_) {
+    fail(std::string(op) + " backward: a tensor of shape " + t_.shape().str() +
+         " that this operation saved for its gradient was changed in place (add_, copy_, ...) "
+         "after the operation ran; change it only after backward(), or work on a clone()");
+  }
+  return t_;
+}
+
+}  // namespace gradflow::detail

@@ -1,0 +1,96 @@
+// Shapes: construction, printing and broadcasting.
+
+#include <gradflow/core/error.hpp>
+#include <gradflow/tensor/shape.hpp>
+
+#include <ostream>
+#include <string>
+
+namespace gradflow {
+
+namespace {
+[[noreturn]] void fail_rank(std::size_t rank) {
+  detail::fail("Shape: " + std::to_string(rank) + " dimensions; a tensor has at most " +
+               std::to_string(kMaxRank));
+}
+}  // namespace
+
+Shape::Shape(std::initializer_list<std::int64_t> dims) : Shape(dims.begin(), dims.size()) {}
+
+Shape::Shape(const std::vector<std::int64_t>& dims) : Shape(dims.data(), dims.size()) {}
+
+Shape::Shape(const std::int64_t* dims, std::size_t rank) {
+  if (rank > static_cast<std::size_t>(kMaxRank)) fail_rank(rank);
+  for (std::size_t i = 0; i < rank; ++i) dims_[i] = dims[i];
+  rank_ = static_cast<unsigned char>(rank);
+}
+
+void Shape::push_back(std::int64_t d) {
+  if (rank_ == kMaxRank) fail_rank(rank_ + 1u);
+  dims_[rank_++] = d;
+}
+
+std::int64_t Shape::numel() const noexcept {
+  std::int64_t n = 1;
+  for (std::size_t i = 0; i < rank_; ++i) n *= dims_[i];
+  return n;
+}
+
+std::string Shape::str() const {
+  std::string s = "[";
+  for (std::size_t i = 0; i < rank_; ++i) {
+    if (i) s += ',';
+    s += std::to_string(dims_[i]);
+  }
+  return s + "]";
+}
+
+bool operator==(const Shape& a, const Shape& b) noexcept {
+  if (a.rank_ != b.rank_) return false;
+  for (std::size_t i = 0; i < a.rank_; ++i) {
+    if (a.dims_[i] != b.dims_[i]) return false;
+  }
+  return true;
+}
+
+std::ostream& operator<<(std::ostream& os, const Shape& s) { return os << s.str(); }
+
+Shape contiguous_strides(const Shape& shape) {
+  Shape strides = shape;
+  std::int64_t stride = 1;
+  for (std::size_t i = shape.size(); i-- > 0;) {
+    strides[i] = stride;
+    stride *= shape[i] > 0 ? shape[i] : 1;
+  }
+  return strides;
+}
+
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
+  const std::size_t rank = a.size() > b.size() ? a.size() : b.size();
+  Shape out;
+  for (std::size_t i = 0; i < rank; ++i) {
+    // Align from the right: missing leading axes have extent 1.
+    const std::int64_t da = i + a.size() >= rank ? a[i + a.size() - rank] : 1;
+    const std::int64_t db = i + b.size() >= rank ? b[i + b.size() - rank] : 1;
+    if (da != db && da != 1 && db != 1) {
+      detail::fail(std::string(op) + ": shapes " + a.str() + " and " + b.str() +
+                   " do not broadcast: axis " + std::to_string(i) + " has extents " +
+                   std::to_string(da) + " and " + std::to_string(db) +
+                   " (extents must be equal, or one of them 1)");
+    }
+    out.push_back(da == 1 ? db : da);
+  }
+  return out;
+}
+
+int normalize_axis(std::int64_t axis, std::size_t rank, const char* op) {
+  const auto r = static_cast<std::int64_t>(rank);
+  if (axis < -r || axis >= r) {
+    detail::fail(std::string(op) + ": axis " + std::to_string(axis) + " is out of range for a " +
+                 std::to_string(rank) + "-d tensor (valid: " + std::to_string(-r) + " to " +
+                 std::to_string(r - 1) + ")");
+  }
+  return static_cast<int>(axis < 0 ? axis + r : axis);
+}
+
+}  // namespace gradflow

@@ -1,0 +1,463 @@
+// Tensor basics: storage, factories, element access, gradients, copies and in-place updates.
+
+#include "autograd.hpp"
+#include "kernels.hpp"
+#include "pool.hpp"
+
+#include <gradflow/core/error.hpp>
+#include <gradflow/tensor/ops.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <ostream>
+#include <string>
+
+namespace gradflow {
+
+namespace detail {
+
+// Pooled (small) or 64-byte aligned (large) blocks: see Note [Why tensors pool their small
+// blocks] in pool.hpp.
+Storage::Storage(std::size_t n) : data(pool_allocate(n)), bytes(n) {}
+
+Storage::~Storage() { pool_free(data, bytes); }
+
+Tensor empty_like_shape(const Shape& shape, DType dtype) {
+  for (std::int64_t d : shape) {
+    if (d < 0) fail("Tensor: negative extent in shape " + shape.str());
+  }
+  auto impl = std::allocate_shared<TensorImpl>(PoolAllocator<TensorImpl>());
+  impl->storage = std::allocate_shared<Storage>(
+      PoolAllocator<Storage>(), static_cast<std::size_t>(shape.numel()) * dtype_size(dtype));
+  impl->shape = shape;
+  impl->strides = contiguous_strides(shape);
+  impl->dtype = dtype;
+  return Tensor(std::move(impl));
+}
+
+Tensor make_view(const Tensor& t, const Shape& shape, const Shape& strides, std::int64_t offset) {
+  auto impl = std::allocate_shared<TensorImpl>(PoolAllocator<TensorImpl>());
+  impl->storage = t.impl().storage;
+  impl->shape = shape;
+  impl->strides = strides;
+  impl->offset = offset;
+  impl->dtype = t.dtype();
+  return Tensor(std::move(impl));
+}
+
+Tensor copy_values(const Tensor& t) {
+  Tensor out = empty_like_shape(t.shape(), t.dtype());
+  const Shape out_strides = out.strides();
+  dispatch(t.dtype(), [&]<class T>() {
+    T* o = elements<T>(out);
+    const T* x = elements<T>(t);
+    const StridedLoop<2> loop(t.shape(), {&out_strides, &t.strides()});
+    parallel_range(loop.numel, 1, kParallelGrain, [&](std::int64_t b, std::int64_t e) {
+      loop.run(b, e, [&](const auto& off, const auto& st, std::int64_t n) {
+        T* po = o + off[0];
+        const T* px = x + off[1];
+        if (st[1] == 1) {
+          std::memcpy(po, px, static_cast<std::size_t>(n) * sizeof(T));
+        } else {
+          for (std::int64_t i = 0; i < n; ++i) po[i] = px[i * st[1]];
+        }
+      });
+    });
+  });
+  return out;
+}
+
+void check_same_dtype(const Tensor& a, const Tensor& b, std::string_view op) {
+  if (a.dtype() != b.dtype()) {
+    fail(std::string(op) + ": dtype mismatch: " + std::string(dtype_name(a.dtype())) + " " +
+         a.shape().str() + " and " + std::string(dtype_name(b.dtype())) + " " + b.shape().str() +
+         "; convert one with .to(DType::" + std::string(dtype_name(a.dtype())) + ")");
+  }
+}
+
+void check_defined(const Tensor& t, std::string_view op) {
+  if (!t.defined()) fail(std::string(op) + ": the tensor is undefined (default-constructed)");
+}
+
+void fail_data_access(const Tensor& t, DType wanted) {
+  if (t.dtype() != wanted) {
+    fail("data<T>(): the tensor holds " + std::string(dtype_name(t.dtype())) + ", not " +
+         std::string(dtype_name(wanted)));
+  }
+  fail("data<T>(): the tensor of shape " + t.shape().str() +
+       " is a non-contiguous view; call .contiguous() first");
+}
+
+namespace {
+void check_mutable(const Tensor& t, std::string_view op) {
+  if (t.impl().cell && Tape::current().recording()) {
+    fail(std::string(op) + ": this tensor requires grad, and changing it in place would "
+         "invalidate the gradients computed from it; make the change inside a NoGradGuard (as "
+         "an optimizer step does), or on a detach()ed tensor");
+  }
+  ++t.impl().storage->version;
+}
+}  // namespace
+
+}  // namespace detail
+
+using detail::dispatch;
+using detail::elements;
+
+// ---- factories ---------------------------------------------------------------------------
+
+Tensor Tensor::empty(const Shape& shape, DType dtype) {
+  return detail::empty_like_shape(shape, dtype);
+}
+
+Tensor Tensor::zeros(const Shape& shape, DType dtype) { return full(shape, 0.0, dtype); }
+
+Tensor Tensor::ones(const Shape& shape, DType dtype) { return full(shape, 1.0, dtype); }
+
+Tensor Tensor::full(const Shape& shape, double value, DType dtype) {
+  Tensor t = empty(shape, dtype);
+  dispatch(dtype, [&]<class T>() {
+    T* p = elements<T>(t);
+    const auto v = static_cast<T>(value);
+    for (std::int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = v;
+  });
+  return t;
+}
+
+Tensor Tensor::randn(const Shape& shape, DType dtype) {
+  return randn(shape, default_generator(), dtype);
+}
+
+Tensor Tensor::randn(const Shape& shape, std::uint64_t seed, DType dtype) {
+  Generator gen(seed);
+  return randn(shape, gen, dtype);
+}
+
+Tensor Tensor::randn(const Shape& shape, Generator& gen, DType dtype) {
+  Tensor t = empty(shape, dtype);
+  dispatch(dtype, [&]<class T>() {
+    T* p = elements<T>(t);
+    for (std::int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = static_cast<T>(gen.normal());
+  });
+  return t;
+}
+
+Tensor Tensor::rand(const Shape& shape, Generator& gen, DType dtype) {
+  Tensor t = empty(shape, dtype);
+  dispatch(dtype, [&]<class T>() {
+    T* p = elements<T>(t);
+    for (std::int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = static_cast<T>(gen.uniform());
+  });
+  return t;
+}
+
+Tensor Tensor::rand(const Shape& shape, DType dtype) {
+  return rand(shape, default_generator(), dtype);
+}
+
+Tensor Tensor::arange(double end, DType dtype) { return arange(0.0, end, 1.0, dtype); }
+
+Tensor Tensor::arange(double start, double end, double step, DType dtype) {
+  if (step == 0.0 || !std::isfinite(step) || !std::isfinite(start) || !std::isfinite(end)) {
+    detail::fail("arange: start, end and step must be finite and step nonzero (got " +
+                 std::to_string(start) + ", " + std::to_string(end) + ", " +
+                 std::to_string(step) + ")");
+  }
+  const double count = std::ceil((end - start) / step);
+  const auto n = count > 0 ? static_cast<std::int64_t>(count) : 0;
+  Tensor t = empty({n}, dtype);
+  dispatch(dtype, [&]<class T>() {
+    T* p = elements<T>(t);
+    for (std::int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(start + static_cast<double>(i) * step);
+  });
+  return t;
+}
+
+Tensor tensor(std::vector<double> values, std::vector<std::int64_t> shape, DType dtype) {
+  const Shape s(shape);
+  if (s.numel() != static_cast<std::int64_t>(values.size()) ||
+      std::any_of(shape.begin(), shape.end(), [](std::int64_t d) { return d < 0; })) {
+    detail::fail("tensor: " + std::to_string(values.size()) + " values do not fill shape " +
+                 s.str() + " (" + std::to_string(s.numel()) + " elements)");
+  }
+  Tensor t = Tensor::empty(s, dtype);
+  dispatch(dtype, [&]<class T>() {
+    T* p = elements<T>(t);
+    for (std::size_t i = 0; i < values.size(); ++i) p[i] = static_cast<T>(values[i]);
+  });
+  return t;
+}
+
+Tensor tensor(std::vector<double> values, DType dtype) {
+  const auto n = static_cast<std::int64_t>(values.size());
+  return tensor(std::move(values), std::vector<std::int64_t>{n}, dtype);
+}
+
+Tensor scalar_tensor(double value, DType dtype) { return Tensor::full({}, value, dtype); }
+
+Tensor zeros_like(const Tensor& t) { return Tensor::zeros(t.shape(), t.dtype()); }
+
+Tensor ones_like(const Tensor& t) { return Tensor::ones(t.shape(), t.dtype()); }
+
+// ---- what it is --------------------------------------------------------------------------
+
+detail::TensorImpl& Tensor::checked() const {
+  if (impl_ == nullptr) {
+    detail::fail("Tensor: this tensor is undefined (default-constructed, or the grad() of a "
+                 "tensor no gradient has reached yet)");
+  }
+  return *impl_;
+}
+
+std::int64_t Tensor::size(std::int64_t axis) const {
+  return shape()[static_cast<std::size_t>(normalize_axis(axis, shape().size(), "size"))];
+}
+
+bool Tensor::is_contiguous() const {
+  const detail::TensorImpl& i = checked();
+  std::int64_t expected = 1;
+  for (std::size_t d = i.shape.size(); d-- > 0;) {
+    if (i.shape[d] == 1) continue;
+    if (i.shape[d] == 0) return true;
+    if (i.strides[d] != expected) return false;
+    expected *= i.shape[d];
+  }
+  return true;
+}
+
+std::vector<double> Tensor::to_vector() const {
+  const Tensor c = detail::copy_values(*this);
+  std::vector<double> out(static_cast<std::size_t>(c.numel()));
+  dispatch(dtype(), [&]<class T>() {
+    const T* p = elements<T>(c);
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<double>(p[i]);
+  });
+  return out;
+}
+
+double Tensor::item() const {
+  if (numel() != 1) {
+    detail::fail("item(): the tensor has shape " + shape().str() + " (" +
+                 std::to_string(numel()) + " elements); item() needs exactly one");
+  }
+  return dispatch(dtype(), [&]<class T>() { return static_cast<double>(*elements<T>(*this)); });
+}
+
+// ---- gradients ---------------------------------------------------------------------------
+
+Tensor& Tensor::requires_grad_(bool on) & {
+  detail::TensorImpl& i = checked();
+  if (i.cell && !i.cell->leaf) {
+    detail::fail("requires_grad_(): this tensor of shape " + i.shape.str() +
+                 " was computed by an operation, so it already takes part in the graph; only "
+                 "leaves can be marked. Use t.detach().requires_grad_() for a new leaf");
+  }
+  if (!on) {
+    i.cell.reset();
+  } else if (!i.cell) {
+    auto cell = std::allocate_shared<detail::GradCell>(detail::PoolAllocator<detail::GradCell>());
+    cell->shape = i.shape;
+    cell->dtype = i.dtype;
+    i.cell = std::move(cell);
+  }
+  return *this;
+}
+
+Tensor Tensor::requires_grad_(bool on) && { return std::move(requires_grad_(on)); }
+
+bool Tensor::is_leaf() const {
+  const detail::TensorImpl& i = checked();
+  return !i.cell || i.cell->leaf;
+}
+
+Tensor Tensor::grad() const {
+  const detail::TensorImpl& i = checked();
+  if (!i.cell) return Tensor();
+  if (i.cell->leaf) return Tensor(i.cell->grad);
+  return Tensor(i.cell->retained);
+}
+
+void Tensor::zero_grad() {
+  detail::TensorImpl& i = checked();
+  if (!i.cell) return;
+  i.cell->grad.reset();
+  i.cell->retained.reset();
+}
+
+Tensor& Tensor::retain_grad() {
+  detail::TensorImpl& i = checked();
+  if (i.cell && !i.cell->leaf) i.cell->retain = true;
+  return *this;
+}
+
+void Tensor::backward() const {
+  if (numel() != 1) {
+    detail::fail("backward(): this tensor has shape " + shape().str() + " (" +
+                 std::to_string(numel()) +
+                 " elements); backward() without an upstream gradient needs a one-element "
+                 "tensor such as a loss. Pass dL/dt of the same shape: t.backward(upstream)");
+  }
+  backward(Tensor::ones(shape(), dtype()));
+}
+
+void Tensor::backward(const Tensor& upstream) const {
+  detail::TensorImpl& i = checked();
+  detail::check_defined(upstream, "backward(upstream)");
+  if (!i.cell) {
+    detail::fail("backward(): this tensor does not require grad: no input it was computed from "
+                 "was marked with requires_grad_(), or it was computed inside a NoGradGuard");
+  }
+  if (upstream.shape() != i.shape) {
+    detail::fail("backward(upstream): the upstream gradient has shape " +
+                 upstream.shape().str() + " but the tensor has shape " + i.shape.str() +
+                 "; they must be equal");
+  }
+  detail::GradCell& cell = *i.cell;
+  if (cell.leaf) {
+    detail::accumulate(cell, upstream.detach());
+    return;
+  }
+  detail::check_live(cell, "backward()");
+  detail::accumulate(cell, upstream.detach());
+  // The seed is the reached-mark of the output's step (Note [Slots of steps]).
+  Tape::current().backward(cell.slot, 1.0);
+}
+
+Tensor Tensor::detach() const {
+  detail::TensorImpl& i = checked();
+  return detail::make_view(*this, i.shape, i.strides, i.offset);
+}
+
+// ---- copies ------------------------------------------------------------------------------
+
+namespace {
+struct CopyStep final : detail::TensorStep {
+  CopyStep() : TensorStep("copy") {}
+  void run(Tensor g) override { give(0, std::move(g)); }
+};
+
+struct CastStep final : detail::TensorStep {
+  explicit CastStep(DType from) : TensorStep("to"), from_(from) {}
+  void run(Tensor g) override { give(0, g.to(from_)); }
+  DType from_;
+};
+}  // namespace
+
+Tensor Tensor::contiguous() const {
+  if (is_contiguous()) return *this;
+  return clone();
+}
+
+Tensor Tensor::clone() const {
+  Tensor out = detail::copy_values(*this);
+  if (detail::needs_grad({this}, "clone")) {
+    detail::record(out, std::make_unique<CopyStep>(), {this});
+  }
+  return out;
+}
+
+Tensor Tensor::to(DType target) const {
+  if (dtype() == target) return *this;
+  Tensor src = detail::copy_values(*this);
+  Tensor out = empty(shape(), target);
+  const std::int64_t n = numel();
+  dispatch(dtype(), [&]<class S>() {
+    dispatch(target, [&]<class D>() {
+      const S* s = elements<S>(src);
+      D* d = elements<D>(out);
+      for (std::int64_t k = 0; k < n; ++k) d[k] = static_cast<D>(s[k]);
+    });
+  });
+  if (detail::needs_grad({this}, "to")) {
+    detail::record(out, std::make_unique<CastStep>(dtype()), {this});
+  }
+  return out;
+}
+
+// ---- in place ----------------------------------------------------------------------------
+
+Tensor& Tensor::zero_() { return fill_(0.0); }
+
+Tensor& Tensor::fill_(double value) {
+  detail::check_mutable(*this, "fill_");
+  dispatch(dtype(), [&]<class T>() {
+    T* p = elements<T>(*this);
+    const T v = static_cast<T>(value);
+    const detail::StridedLoop<1> loop(shape(), {&strides()});
+    loop.run(0, loop.numel, [&](const auto& off, const auto& st, std::int64_t n) {
+      for (std::int64_t k = 0; k < n; ++k) p[off[0] + k * st[0]] = v;
+    });
+  });
+  return *this;
+}
+
+Tensor& Tensor::copy_(const Tensor& src) {
+  detail::check_mutable(*this, "copy_");
+  detail::check_same_dtype(*this, src, "copy_");
+  if (broadcast_shapes(src.shape(), shape(), "copy_") != shape()) {
+    detail::fail("copy_: the source of shape " + src.shape().str() +
+                 " does not broadcast to this tensor's shape " + shape().str());
+  }
+  const Tensor values = detail::copy_values(src);  // src may overlap this tensor
+  const Shape sstr = detail::broadcast_strides(values, shape());
+  dispatch(dtype(), [&]<class T>() {
+    T* p = elements<T>(*this);
+    const T* s = elements<T>(values);
+    const detail::StridedLoop<2> loop(shape(), {&strides(), &sstr});
+    loop.run(0, loop.numel, [&](const auto& off, const auto& st, std::int64_t n) {
+      for (std::int64_t k = 0; k < n; ++k) p[off[0] + k * st[0]] = s[off[1] + k * st[1]];
+    });
+  });
+  return *this;
+}
+
+Tensor& Tensor::add_(const Tensor& other, double alpha) {
+  detail::check_mutable(*this, "add_");
+  detail::check_same_dtype(*this, other, "add_");
+  if (broadcast_shapes(other.shape(), shape(), "add_") != shape()) {
+    detail::fail("add_: the operand of shape " + other.shape().str() +
+                 " does not broadcast to this tensor's shape " + shape().str());
+  }
+  detail::add_into(*this, alpha == 1.0 ? other : other.detach() * alpha);
+  return *this;
+}
+
+Tensor& Tensor::sub_(const Tensor& other) {
+  detail::check_mutable(*this, "sub_");
+  return add_(other, -1.0);
+}
+
+Tensor& Tensor::mul_(double factor) {
+  detail::check_mutable(*this, "mul_");
+  dispatch(dtype(), [&]<class T>() {
+    T* p = elements<T>(*this);
+    const T f = static_cast<T>(factor);
+    const detail::StridedLoop<1> loop(shape(), {&strides()});
+    loop.run(0, loop.numel, [&](const auto& off, const auto& st, std::int64_t n) {
+      T* q = p + off[0];
+      if (st[0] == 1) {
+        for (std::int64_t k = 0; k < n; ++k) q[k] *= f;
+      } else {
+        for (std::int64_t k = 0; k < n; ++k) q[k * st[0]] *= f;
+      }
+    });
+  });
+  return *this;
+}
+
+std::ostream& operator<<(std::ostream& os, const Tensor& t) {
+  if (!t.defined()) return os << "Tensor(undefined)";
+  os << "Tensor(" << t.shape() << ", " << dtype_name(t.dtype());
+  if (t.numel() <= 64) {
+    os << ", [";
+    const std::vector<double> v = t.to_vector();
+    for (std::size_t i = 0; i < v.size(); ++i) os << (i ? ", " : "") << v[i];
+    os << "]";
+  }
+  return os << ")";
+}
+
+}  // namespace gradflow
