@@ -1,0 +1,41 @@
+#pragma once
+/// @file
+/// Sequential: modules applied one after the other, named "0", "1", ... as in
+/// torch.nn.Sequential, so parameter names ("3.weight") match PyTorch's state_dict.
+
+#include <gradflow/nn/module.hpp>
+
+#include <concepts>
+#include <cstddef>
+#include <memory>
+#include <utility>
+
+namespace gradflow::nn {
+
+/// A chain of modules: forward(x) = m_k(...m_1(m_0(x))).
+///
+/// ```cpp
+/// nn::Sequential net;
+/// net.add(nn::Linear(2, 100, gen)).add(nn::ReLU()).add(nn::Linear(100, 3, gen));
+/// ```
+class Sequential : public Module {
+ public:
+  Sequential() = default;
+
+  /// Appends a module (named by its position).
+  Sequential& add(std::shared_ptr<Module> module);
+  /// Appends a module given by value.
+  template <std::derived_from<Module> M>
+  Sequential& add(M module) {
+    return add(std::shared_ptr<Module>(std::make_shared<M>(std::move(module))));
+  }
+
+  Tensor forward(const Tensor& input) override;
+  /// "Sequential(Linear(2, 100), ReLU(), ...)".
+  std::string describe() const override;
+
+  std::size_t size() const noexcept { return children().size(); }
+  Module& operator[](std::size_t i) const { return *children().at(i).second; }
+};
+
+}  // namespace gradflow::nn

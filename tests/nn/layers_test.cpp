@@ -1,0 +1,177 @@
+// Every layer: the shape of its output, and a gradient check of its input and parameters on
+// tiny float64 inputs.
+
+#include "helpers.hpp"
+
+#include <gradflow/core/error.hpp>
+#include <gradflow/nn/nn.hpp>
+
+#include <cmath>
+
+namespace gradflow::nn {
+namespace {
+
+using test::expect_gradcheck;
+using test::uniform64;
+
+constexpr DType f64 = DType::Float64;
+
+TEST(Linear, ShapeAndGradcheck) {
+  Generator gen(1);
+  Linear layer(4, 3, gen, {.dtype = f64});
+  EXPECT_EQ(layer.weight().shape(), (Shape{3, 4}));
+  EXPECT_EQ(layer.bias().shape(), (Shape{3}));
+  const Tensor x = uniform64({2, 4}, 2);
+  EXPECT_EQ(layer(x).shape(), (Shape{2, 3}));
+  expect_gradcheck(layer, x);
+}
+
+TEST(Linear, WithoutBias) {
+  Generator gen(1);
+  Linear layer(3, 2, gen, {.bias = false, .dtype = f64});
+  EXPECT_FALSE(layer.bias().defined());
+  EXPECT_EQ(layer.parameters().size(), 1u);
+  expect_gradcheck(layer, uniform64({5, 3}, 3));
+}
+
+TEST(Linear, ComputesXWTransposedPlusB) {
+  Linear layer(2, 1, {.dtype = f64});
+  Tensor w = layer.weight();
+  Tensor b = layer.bias();
+  {
+    NoGradGuard no_grad;
+    w.copy_(tensor({2.0, -1.0}, {1, 2}, f64));
+    b.copy_(tensor({0.5}, f64));
+  }
+  EXPECT_EQ(layer(tensor({3.0, 4.0}, {1, 2}, f64)).to_vector(), (std::vector<double>{2.5}));
+}
+
+TEST(Linear, WrongInputSizeNamesTheLayerAndShape) {
+  Linear layer(4, 3);
+  try {
+    layer(Tensor::zeros({2, 5}));
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("Linear(4, 3)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("[2,5]"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Conv2d, ShapeAndGradcheck) {
+  Generator gen(4);
+  Conv2d layer(2, 3, 3, gen, {.padding = 1, .dtype = f64});
+  EXPECT_EQ(layer.weight().shape(), (Shape{3, 2, 3, 3}));
+  const Tensor x = uniform64({2, 2, 4, 4}, 5);
+  EXPECT_EQ(layer(x).shape(), (Shape{2, 3, 4, 4}));
+  expect_gradcheck(layer, x);
+}
+
+TEST(Conv2d, StrideWithoutPadding) {
+  Generator gen(6);
+  Conv2d layer(1, 2, 2, gen, {.stride = 2, .dtype = f64});
+  const Tensor x = uniform64({1, 1, 5, 5}, 7);
+  EXPECT_EQ(layer(x).shape(), (Shape{1, 2, 2, 2}));
+  expect_gradcheck(layer, x);
+}
+
+TEST(Conv2d, WrongChannelsNamesTheLayer) {
+  Conv2d layer(3, 4, 3);
+  EXPECT_THROW(layer(Tensor::zeros({1, 1, 8, 8})), Error);
+  EXPECT_THROW(layer(Tensor::zeros({3, 8, 8})), Error);
+}
+
+TEST(MaxPool2d, ShapeAndGradcheck) {
+  MaxPool2d pool(2);
+  const Tensor x = uniform64({2, 2, 4, 6}, 8);
+  EXPECT_EQ(pool(x).shape(), (Shape{2, 2, 2, 3}));
+  expect_gradcheck(pool, x);
+}
+
+TEST(Flatten, MergesAllButTheBatchAxis) {
+  Flatten flatten;
+  const Tensor x = uniform64({2, 3, 2, 2}, 9);
+  EXPECT_EQ(flatten(x).shape(), (Shape{2, 12}));
+  EXPECT_EQ(flatten(uniform64({4, 5}, 1)).shape(), (Shape{4, 5}));
+  expect_gradcheck(flatten, x);
+}
+
+TEST(Activations, ShapeValuesAndGradcheck) {
+  // Inputs kept away from 0, where ReLU has its kink.
+  const Tensor x = tensor({-1.5, -0.5, 0.25, 2.0, 0.75, -0.3}, {2, 3}, f64);
+  ReLU relu_layer;
+  Sigmoid sigmoid_layer;
+  Tanh tanh_layer;
+  EXPECT_EQ(relu_layer(x).to_vector(), (std::vector<double>{0, 0, 0.25, 2.0, 0.75, 0}));
+  EXPECT_DOUBLE_EQ(sigmoid_layer(x).to_vector()[3], 1.0 / (1.0 + std::exp(-2.0)));
+  EXPECT_DOUBLE_EQ(tanh_layer(x).to_vector()[0], std::tanh(-1.5));
+  for (Module* m : std::initializer_list<Module*>{&relu_layer, &sigmoid_layer, &tanh_layer}) {
+    EXPECT_EQ((*m)(x).shape(), x.shape());
+    expect_gradcheck(*m, x);
+  }
+}
+
+TEST(Dropout, DropsAboutPAndScalesTheRest) {
+  Dropout dropout(0.25, 3);
+  const Tensor x = Tensor::ones({100, 100}, f64);
+  const std::vector<double> y = dropout(x).to_vector();
+  int zeros = 0;
+  for (double v : y) {
+    if (v == 0.0) {
+      ++zeros;
+    } else {
+      EXPECT_DOUBLE_EQ(v, 1.0 / 0.75);
+    }
+  }
+  EXPECT_NEAR(zeros / 10000.0, 0.25, 0.02);
+}
+
+TEST(Dropout, EvalModeIsTheIdentityAndSeedsRepeat) {
+  Dropout a(0.5, 11);
+  Dropout b(0.5, 11);
+  const Tensor x = uniform64({4, 8}, 12);
+  EXPECT_EQ(a(x).to_vector(), b(x).to_vector());
+  a.eval();
+  EXPECT_EQ(a(x).to_vector(), x.to_vector());
+  EXPECT_THROW(Dropout(1.0), Error);
+}
+
+TEST(Dropout, GradientFlowsThroughKeptElementsOnly) {
+  // The same seed in every evaluation makes the mask a constant of the function.
+  const TensorFunction f = [](const std::vector<Tensor>& in) {
+    Dropout dropout(0.5, 13);
+    return dropout(in[0]);
+  };
+  const TensorGradcheckResult r = tensor_gradcheck(f, {uniform64({3, 4}, 14)});
+  EXPECT_TRUE(r.passed) << r.report;
+}
+
+TEST(Sequential, ChainsAndGradchecksAWholeModel) {
+  Generator gen(15);
+  Sequential net;
+  net.add(Linear(4, 6, gen, {.dtype = f64})).add(Tanh()).add(Linear(6, 3, gen, {.dtype = f64}));
+  EXPECT_EQ(net.size(), 3u);
+  EXPECT_EQ(net.describe(), "Sequential(Linear(4, 6), Tanh(), Linear(6, 3))");
+  const Tensor x = uniform64({5, 4}, 16);
+  EXPECT_EQ(net(x).shape(), (Shape{5, 3}));
+  expect_gradcheck(net, x);
+}
+
+TEST(Sequential, ConvNetThroughALoss) {
+  // A miniature of the reference CNN, differentiated through the loss as in training.
+  Generator gen(17);
+  Sequential net;
+  net.add(Conv2d(1, 2, 3, gen, {.padding = 1, .dtype = f64})).add(ReLU()).add(MaxPool2d(2));
+  net.add(Flatten()).add(Linear(2 * 2 * 2, 3, gen, {.dtype = f64}));
+  const Tensor x = uniform64({2, 1, 4, 4}, 18);
+  const std::vector<std::int64_t> labels{2, 0};
+  std::vector<Tensor> inputs;
+  for (const Tensor& p : net.parameters()) inputs.push_back(p.detach());
+  const TensorFunction f = [&](const std::vector<Tensor>& params) {
+    return cross_entropy(functional_call(net, params, x), labels);
+  };
+  const TensorGradcheckResult r = tensor_gradcheck(f, inputs);
+  EXPECT_TRUE(r.passed) << r.report;
+}
+
+}  // namespace
+}  // namespace gradflow::nn
