@@ -1,0 +1,26 @@
+#pragma once
+/// @file
+/// Rendering DOT text to an image with Graphviz's `dot` program, found on PATH when called (so
+/// Graphviz is needed only by programs that render, and only at run time).
+
+#include <filesystem>
+#include <string_view>
+
+namespace gradflow {
+
+enum class ImageFormat { svg, png };
+
+/// Writes `dot_source` rendered as `format` to `file`. Throws Error when Graphviz is not
+/// installed ("Graphviz is not installed (apt-get install graphviz)"), when `dot` rejects the
+/// source (with its message), or when the file cannot be written. The program is `dot` from
+/// PATH, or the one named by the environment variable GRADFLOW_DOT.
+void render(std::string_view dot_source, const std::filesystem::path& file, ImageFormat format);
+
+/// As above, with the format taken from the file's extension (.svg or .png); throws Error for
+/// any other extension.
+void render(std::string_view dot_source, const std::filesystem::path& file);
+
+/// True when the `dot` program can be found (render would not fail for want of Graphviz).
+bool graphviz_available();
+
+}  // namespace gradflow

@@ -1,0 +1,22 @@
+#include <gradflow/viz/tensor_dot.hpp>
+
+#include <gradflow/tensor/impl.hpp>
+
+namespace gradflow {
+
+std::string to_dot(const Tensor& output, const DotOptions& options) {
+  const detail::TensorImpl& impl = output.impl();
+  Tape& tape = Tape::current();
+  if (impl.cell == nullptr || impl.cell->leaf || impl.cell->slot == 0) {
+    // Nothing recorded it: draw the tensor alone.
+    std::string name = options.output_name.empty() ? "out" : options.output_name;
+    return "digraph gradflow {\n  rankdir=LR;\n  n0 [shape=box, style=filled, "
+           "fillcolor=\"#ddeeff\", label=\"tensor " +
+           impl.shape.str() + "\"];\n  out [shape=plaintext, label=\"" + name +
+           "\"];\n  n0 -> out;\n}\n";
+  }
+  const Slot slot = tape.operand(impl.cell->slot, impl.cell->generation, "to_dot");
+  return to_dot(tape, slot, options);
+}
+
+}  // namespace gradflow

@@ -1,0 +1,87 @@
+#include "grad/diagnose.hpp"
+
+#include <gradflow/viz/gate_label.hpp>
+
+#include <cmath>
+#include <cstdio>
+
+namespace gradflow::cli {
+
+namespace {
+
+std::string num(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+std::string call(std::string_view gate, const std::vector<double>& inputs) {
+  std::string s = std::string(gate) + "(";
+  for (std::size_t i = 0; i < inputs.size(); ++i) s += (i ? ", " : "") + num(inputs[i]);
+  return s + ")";
+}
+
+std::string column_text(std::size_t column) {
+  return column > 0 ? " at column " + std::to_string(column) : "";
+}
+
+// The first gate in backward order whose local gradient turned a finite gradient into a
+// non-finite one.
+std::string gradient_origin(const Tape& tape, const expr::Evaluation& ev) {
+  const Slot output = ev.output.is_constant() ? 0 : ev.output.slot("grad");
+  for (Slot s = output; s > 0; --s) {
+    const SlotAnnotation* a = tape.annotation(s);
+    const TapeEntry& e = tape.entries()[s];
+    if (a == nullptr || e.a >= kFirstMarker || (e.a == 0 && e.b == 0)) continue;
+    const double upstream = tape.adjoint(s);
+    if (!std::isfinite(upstream) || upstream == 0.0) continue;
+    const Slot ops[2] = {e.a, e.b};
+    const double partials[2] = {e.da, e.db};
+    for (int k = 0; k < 2; ++k) {
+      if (ops[k] == 0 || std::isfinite(partials[k] * upstream)) continue;
+      std::vector<double> inputs;
+      for (Slot o : ops) {
+        if (o == 0) continue;
+        const SlotAnnotation* in = tape.annotation(o);
+        if (in != nullptr) inputs.push_back(in->value);
+      }
+      const std::size_t column = s < ev.column_of_slot.size() ? ev.column_of_slot[s] : 0;
+      return "; it comes from " + std::string(a->op) + column_text(column) + ": " +
+             call(a->op, inputs) + " has local gradient " + num(partials[k]) +
+             (inputs.size() > 1 ? " with respect to input " + std::to_string(k + 1) : "");
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::vector<std::string> non_finite_warnings(const Tape& tape, const expr::Evaluation& ev,
+                                             const std::vector<double>& gradients) {
+  std::vector<std::string> warnings;
+  if (ev.first_non_finite) {
+    const expr::NonFinite& nf = *ev.first_non_finite;
+    warnings.push_back("the value is " + num(ev.output.value()) +
+                       ": the first non-finite value comes from " + std::string(nf.gate) +
+                       column_text(nf.column) + ": " + call(nf.gate, nf.inputs) + " = " +
+                       num(nf.result));
+  }
+  for (std::size_t i = 0; i < gradients.size(); ++i) {
+    if (std::isfinite(gradients[i])) continue;
+    std::string names;
+    for (std::size_t j = i; j < gradients.size(); ++j) {
+      if (!std::isfinite(gradients[j])) {
+        const SlotAnnotation* a = tape.annotation(ev.variables[j].slot("grad"));
+        names += (names.empty() ? "" : ", ") + (a != nullptr ? a->label : std::string("?")) +
+                 " is " + num(gradients[j]);
+      }
+    }
+    warnings.push_back("the gradient is not finite (" + names + ")" + gradient_origin(tape, ev));
+    break;
+  }
+  return warnings;
+}
+
+}  // namespace gradflow::cli

@@ -1,0 +1,189 @@
+// `gradflow grad EXPR --at NAME=VALUE[,...]`: the value and gradient of an expression, its
+// staged trace, a numerical check and the circuit diagram.
+
+#include "command.hpp"
+#include "expr/error.hpp"
+#include "expr/evaluate.hpp"
+#include "expr/parser.hpp"
+#include "grad/at_values.hpp"
+#include "grad/diagnose.hpp"
+#include "grad/report.hpp"
+#include "grad/trace.hpp"
+
+#include <gradflow/check/gradcheck.hpp>
+#include <gradflow/viz/dot.hpp>
+#include <gradflow/viz/render.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+
+namespace gradflow::cli {
+
+namespace {
+
+struct GradOptions {
+  std::string expression;
+  std::vector<std::string> at;
+  bool json = false;
+  bool trace = false;
+  bool check = false;
+  std::string dot_file;
+  std::string svg_file;
+  std::string png_file;
+};
+
+// Graphviz lays out a graph this large for minutes; nobody reads such a diagram anyway.
+constexpr std::size_t kMaxDrawnSlots = 5000;
+
+int bad_input(const std::string& message) {
+  std::cerr << "gradflow grad: " << message << "\n";
+  return kExitBadInput;
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  errno = 0;
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) {
+    throw gradflow::Error("cannot write " + path +
+                          (errno != 0 ? std::string(": ") + std::strerror(errno) : std::string()));
+  }
+}
+
+int run_grad(GradOptions& o) {
+  if (o.expression == "-") {
+    o.expression.assign(std::istreambuf_iterator<char>(std::cin), {});
+  }
+
+  // Outer whitespace carries no meaning (see main.cpp: "-x^2" arrives as " -x^2"); without it
+  // the columns of error messages match the expression as shown.
+  const std::size_t first = o.expression.find_first_not_of(" \t\r\n");
+  o.expression = first == std::string::npos ? std::string()
+                                             : o.expression.substr(first, o.expression.find_last_not_of(" \t\r\n") - first + 1);
+
+  expr::Program program;
+  try {
+    program = expr::parse(o.expression);
+  } catch (const expr::ExprError& e) {
+    return bad_input(e.show(o.expression));
+  }
+  std::vector<expr::Binding> at;
+  try {
+    at = parse_at(o.at);
+  } catch (const gradflow::Error& e) {
+    return bad_input(e.what());
+  }
+
+  // A graph of our own, with annotation on: the trace and the diagram read names and values.
+  Tape::Scope scope;
+  Tape& tape = scope.tape();
+  AnnotateGuard annotate;
+  expr::Evaluation ev;
+  try {
+    ev = expr::evaluate(program, at);
+  } catch (const expr::ExprError& e) {
+    return bad_input(e.show(o.expression));
+  }
+  if (!ev.output.is_constant()) ev.output.backward();
+
+  GradReport report;
+  report.expression = o.expression;
+  report.at = at;
+  report.value = ev.output.value();
+  for (const Var& v : ev.variables) report.gradient.push_back(v.grad());
+  report.warnings = non_finite_warnings(tape, ev, report.gradient);
+
+  const Slot output = ev.output.is_constant() ? 0 : ev.output.slot("grad");
+  if (o.trace) report.trace = trace(tape, output);
+  if (o.check && !at.empty()) {
+    // Map the --at order onto the program's variables (unused bindings are ignored by f).
+    std::vector<std::size_t> binding_of;
+    for (const std::string& name : program.variables) {
+      for (std::size_t i = 0; i < at.size(); ++i) {
+        if (at[i].name == name) binding_of.push_back(i);
+      }
+    }
+    std::vector<double> point;
+    for (const expr::Binding& b : at) point.push_back(b.value);
+    report.check = gradcheck(
+        [&](std::span<const Var> xs) {
+          std::vector<Var> values;
+          for (std::size_t i : binding_of) values.push_back(xs[i]);
+          return expr::evaluate(program, values);
+        },
+        point);
+  }
+
+  if (!o.dot_file.empty() || !o.svg_file.empty() || !o.png_file.empty()) {
+    if (tape.size() > kMaxDrawnSlots) {
+      return bad_input("the circuit has " + std::to_string(tape.size() - 1) +
+                       " nodes, too many to draw (at most " + std::to_string(kMaxDrawnSlots) +
+                       ")");
+    }
+    DotOptions dot_options;
+    dot_options.title = o.expression.size() <= 120 ? o.expression : o.expression.substr(0, 117) + "...";
+    dot_options.output_name = "f";
+    const std::string dot = to_dot(tape, output, dot_options);
+    if (!o.dot_file.empty()) write_file(o.dot_file, dot);
+    if (!o.svg_file.empty()) render(dot, o.svg_file, ImageFormat::svg);
+    if (!o.png_file.empty()) render(dot, o.png_file, ImageFormat::png);
+  }
+
+  if (o.json) {
+    std::cout << to_json(report).dump(2) << "\n";
+  } else {
+    std::cout << format_text(report);
+    for (const std::string& w : report.warnings) std::cerr << "gradflow grad: warning: " << w << "\n";
+  }
+  if (!report.warnings.empty()) {
+    if (o.json) {
+      for (const std::string& w : report.warnings) std::cerr << "gradflow grad: warning: " << w << "\n";
+    }
+    return kExitNonFinite;
+  }
+  if (report.check && !report.check->passed) return kExitFailure;
+  return kExitOk;
+}
+
+const RegisterCommand registration{
+    "grad",
+    "Value and gradient of an expression, with its staged trace, a numerical check and the "
+    "circuit diagram",
+    [](CLI::App& app) -> Run {
+      auto o = std::make_shared<GradOptions>();
+      app.add_option("EXPR", o->expression,
+                     "The expression, e.g. \"(x + sigmoid(y)) / (sigmoid(x) + (x+y)^2)\": numbers, "
+                     "variables, + - * / ^ (power, right-associative), parentheses and the "
+                     "functions of the gate table. '-' reads it from standard input (for "
+                     "expressions longer than a command line can hold).")
+          ->required();
+      app.add_option("--at", o->at, "Variable values NAME=VALUE[,NAME=VALUE...]; may be repeated")
+          ->type_name("NAME=VALUE,...");
+      app.add_flag("--json", o->json, "Print one JSON object instead of text");
+      app.add_flag("--trace", o->trace,
+                   "Print the staged forward pass, one line per gate, and the backward pass");
+      app.add_flag("--check", o->check,
+                   "Compare each gradient with centered finite differences (exit status 1 if "
+                   "one disagrees)");
+      app.add_option("--dot", o->dot_file, "Write the circuit diagram as Graphviz DOT")
+          ->type_name("FILE");
+      app.add_option("--svg", o->svg_file, "Render the circuit diagram as SVG (needs Graphviz)")
+          ->type_name("FILE");
+      app.add_option("--png", o->png_file, "Render the circuit diagram as PNG (needs Graphviz)")
+          ->type_name("FILE");
+      app.footer(
+          "Exit status: 0 ok, 1 a check failed or a file could not be written, 2 bad input, "
+          "3 a value or gradient is not finite (NaN or infinite).");
+      return [o] { return run_grad(*o); };
+    }};
+
+}  // namespace
+
+}  // namespace gradflow::cli
