@@ -16,3 +16,7 @@
 #include <gradflow/gates/table.hpp>
 #include <gradflow/scalar/scalar.hpp>
 #include <gradflow/tensor/tensor.hpp>
+#include <gradflow/viz/viz.hpp>
+#include <gradflow/data/data.hpp>
+#include <gradflow/nn/nn.hpp>
+#include <gradflow/optim/optim.hpp>
