@@ -1,0 +1,156 @@
+// `gradflow train` end to end: the built executable, its JSON, its progress lines, its files.
+
+#include "train_cli/helpers.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace {
+
+using namespace gradflow::test;
+
+TEST(Train, SpiralJsonIsOneObjectWithTheResults) {
+  const ProgramResult r = run_gradflow(short_spiral({"--json"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");  // not a terminal: no progress at all
+  const nlohmann::json j = json_of(r);
+  EXPECT_EQ(j["data"], "spiral");
+  EXPECT_EQ(j["model"], "mlp");
+  EXPECT_EQ(j["epochs"], 300);
+  EXPECT_TRUE(j["test_accuracy"].is_null());
+  EXPECT_GT(j["train_accuracy"].get<double>(), 0.45);  // chance is 1/3
+  EXPECT_LE(j["train_accuracy"].get<double>(), 1.0);
+  EXPECT_LT(j["final_loss"].get<double>(), 1.0);  // it starts at ln 3 = 1.0986
+  EXPECT_GT(j["seconds_per_epoch"].get<double>(), 0.0);
+  EXPECT_EQ(j["train_samples"], 300);
+}
+
+TEST(Train, SpiralDefaultsAreTheCaseStudy) {
+  // `--model mlp` alone: full batch, SGD, lr 1.0, L2 1e-3, 10,000 steps; the case study reports
+  // a training accuracy of 0.98.
+  const ProgramResult r = run_gradflow({"train", "--data", "spiral", "--model", "mlp", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::json j = json_of(r);
+  EXPECT_EQ(j["epochs"], 10000);
+  EXPECT_TRUE(j["batch_size"].is_null());  // full batch
+  EXPECT_EQ(j["optimizer"], "sgd");
+  EXPECT_EQ(j["lr"].get<double>(), 1.0);
+  EXPECT_EQ(j["weight_decay"].get<double>(), 1e-3);
+  EXPECT_GE(j["train_accuracy"].get<double>(), 0.98);
+}
+
+TEST(Train, FlagsOverrideTheDefaults) {
+  const ProgramResult r = run_gradflow(
+      {"train",   "--data", "spiral",      "--model",   "softmax", "--epochs", "3",
+       "--batch", "32",     "--optimizer", "adam",      "--lr",    "0.01",     "--weight-decay",
+       "0",       "--seed", "7",           "--threads", "1",       "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::json j = json_of(r);
+  EXPECT_EQ(j["model"], "softmax");
+  EXPECT_EQ(j["epochs"], 3);
+  EXPECT_EQ(j["batch_size"], 32);
+  EXPECT_EQ(j["optimizer"], "adam");
+  EXPECT_EQ(j["lr"].get<double>(), 0.01);
+  EXPECT_EQ(j["weight_decay"].get<double>(), 0.0);
+  EXPECT_EQ(j["seed"], 7);
+  EXPECT_EQ(j["threads"], 1);
+}
+
+TEST(Train, SameSeedSameRunOtherSeedOtherRun) {
+  const auto loss = [](const std::string& seed) {
+    const ProgramResult r = run_gradflow({"train", "--data", "spiral", "--model", "svm", "--epochs",
+                                          "5", "--batch", "50", "--seed", seed, "--json"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    return json_of(r)["final_loss"].get<double>();
+  };
+  EXPECT_EQ(loss("3"), loss("3"));
+  EXPECT_NE(loss("3"), loss("4"));
+}
+
+TEST(Train, PlainLinesWhenNotATerminal) {
+  const ProgramResult r =
+      run_gradflow({"train", "--data", "spiral", "--model", "mlp", "--epochs", "5"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out.find('\r'), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << r.out;
+  for (int e = 1; e <= 5; ++e) {
+    EXPECT_NE(r.out.find("epoch " + std::to_string(e) + "/5  loss "), std::string::npos) << r.out;
+  }
+  EXPECT_NE(r.out.find("mlp on spiral (sgd lr 1, full batch, weight decay 0.001): 5 epochs"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("train accuracy "), std::string::npos) << r.out;
+  EXPECT_EQ(count_lines(r.out), 7u) << r.out;  // 5 epochs, the summary's 2 lines
+}
+
+TEST(Train, ManyEpochsPrintEveryHundredth) {
+  const ProgramResult r = run_gradflow(short_spiral());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("epoch   1/300"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("epoch 100/300"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("epoch 300/300"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("epoch   2/300"), std::string::npos) << r.out;
+  EXPECT_EQ(count_lines(r.out), 4u + 2u) << r.out;  // 1, 100, 200, 300; the summary
+}
+
+TEST(Train, MetricsCsvHasARowPerEpoch) {
+  TempDir dir;
+  const std::string csv = dir / "metrics.csv";
+  const ProgramResult r = run_gradflow({"train", "--data", "spiral", "--model", "mlp", "--epochs",
+                                        "20", "--metrics", csv, "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::istringstream in(slurp(csv));
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line,
+            "epoch,loss,train_accuracy,test_loss,test_accuracy,lr,seconds,samples_per_second");
+  std::vector<double> losses;
+  int epoch = 0;
+  while (std::getline(in, line)) {
+    ++epoch;
+    std::vector<std::string> fields;
+    std::istringstream row(line);
+    for (std::string f; std::getline(row, f, ',');) fields.push_back(f);
+    fields.resize(8);
+    EXPECT_EQ(fields[0], std::to_string(epoch)) << line;
+    EXPECT_EQ(fields[3], "") << "spiral has no test set: " << line;
+    EXPECT_EQ(fields[4], "") << line;
+    EXPECT_EQ(std::stod(fields[5]), 1.0) << line;
+    losses.push_back(std::stod(fields[1]));
+  }
+  ASSERT_EQ(epoch, 20);
+  EXPECT_LT(losses.back(), losses.front());
+  EXPECT_NEAR(json_of(r)["final_loss"].get<double>(), losses.back(), 1e-7);  // CSV: 9 digits
+  EXPECT_EQ(json_of(r)["files"], nlohmann::json::array({csv}));
+}
+
+TEST(Train, PlotDrawsCurvesAndDecisionRegions) {
+  if (!gnuplot_installed())
+    GTEST_SKIP() << "gnuplot is not installed (apt-get install gnuplot-nox)";
+  TempDir dir;
+  const std::string png = dir / "spiral.png";
+  const ProgramResult r = run_gradflow(short_spiral({"--plot", png, "--json"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string regions = dir / "spiral-regions.png";
+  EXPECT_EQ(json_of(r)["files"], nlohmann::json::array({png, regions}));
+  for (const std::string& file : {png, regions}) {
+    const std::string bytes = slurp(file);
+    ASSERT_GT(bytes.size(), 1000u) << file;
+    EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8)) << file;
+  }
+}
+
+TEST(Train, PlotWithoutGnuplotFailsBeforeTraining) {
+  TempDir dir;
+  const ProgramResult r =
+      run_gradflow({"train", "--data", "spiral", "--model", "mlp", "--plot", dir / "p.png"},
+                   {"GRADFLOW_GNUPLOT=/nonexistent/gnuplot"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(count_lines(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("apt-get install gnuplot-nox"), std::string::npos) << r.err;
+}
+
+}  // namespace

@@ -1,0 +1,146 @@
+// run_gnuplot: the script goes in through a temporary file and gnuplot's messages come back
+// through another, so that neither side can block on a full pipe.
+
+#include "train/gnuplot.hpp"
+
+#include <gradflow/core/error.hpp>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+extern char** environ;
+
+namespace gradflow::cli {
+
+namespace {
+
+std::string gnuplot_program() {
+  const char* env = std::getenv("GRADFLOW_GNUPLOT");
+  return env != nullptr && *env != '\0' ? env : "gnuplot";
+}
+
+// The executable a PATH lookup finds, as execvp would; empty if none.
+std::string find_program(const std::string& program) {
+  const auto runnable = [](const std::string& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
+  };
+  if (program.find('/') != std::string::npos) return runnable(program) ? program : "";
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path != nullptr ? path : "";
+  while (!dirs.empty()) {
+    const std::size_t colon = dirs.find(':');
+    std::string dir(dirs.substr(0, colon));
+    std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + program;
+    if (runnable(candidate)) return candidate;
+    if (colon == std::string_view::npos) break;
+    dirs.remove_prefix(colon + 1);
+  }
+  return "";
+}
+
+// A temporary file that removes itself.
+class TempFile {
+ public:
+  explicit TempFile(const char* tag) {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "gradflow-").string() + tag + "-XXXXXX";
+    std::vector<char> name(pattern.begin(), pattern.end());
+    name.push_back('\0');
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0) {
+      throw gradflow::Error("cannot create a temporary file for gnuplot: " +
+                            std::string(std::strerror(errno)));
+    }
+    ::close(fd);
+    path_ = name.data();
+  }
+  ~TempFile() { ::unlink(path_.c_str()); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string first_error_line(const std::string& messages) {
+  // gnuplot echoes the offending line, then a caret line, then "line N: what went wrong".
+  std::size_t start = 0;
+  std::string last;
+  while (start < messages.size()) {
+    std::size_t end = messages.find('\n', start);
+    if (end == std::string::npos) end = messages.size();
+    const std::string line = messages.substr(start, end - start);
+    if (line.find("line ") != std::string::npos && line.find(':') != std::string::npos) return line;
+    if (line.find_first_not_of(" \t^") != std::string::npos) last = line;
+    start = end + 1;
+  }
+  return last;
+}
+
+}  // namespace
+
+bool gnuplot_available() { return !find_program(gnuplot_program()).empty(); }
+
+std::string gnuplot_missing_message() {
+  return "gnuplot is not installed (apt-get install gnuplot-nox): --plot needs its `gnuplot` "
+         "program on PATH (or named by GRADFLOW_GNUPLOT)";
+}
+
+std::string gnuplot_quote(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+void run_gnuplot(std::string_view script) {
+  const std::string program = find_program(gnuplot_program());
+  if (program.empty()) throw gradflow::Error(gnuplot_missing_message());
+
+  TempFile input("gnuplot");
+  {
+    std::ofstream out(input.path(), std::ios::binary);
+    out << script;
+    if (!out.flush()) throw gradflow::Error("cannot write a temporary file for gnuplot");
+  }
+  TempFile messages("gnuplot-err");
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, input.path().c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, messages.path().c_str(), O_WRONLY | O_TRUNC, 0);
+  std::vector<char*> argv{const_cast<char*>(program.c_str()), nullptr};
+  pid_t pid = 0;
+  const int rc = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw gradflow::Error("cannot run " + program + ": " + std::strerror(rc));
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+
+  std::ifstream in(messages.path(), std::ios::binary);
+  const std::string text(std::istreambuf_iterator<char>(in), {});
+  // gnuplot exits 0 after some errors in a script read from standard input; its messages tell.
+  const bool failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+                      text.find("error") != std::string::npos ||
+                      text.find("cannot open") != std::string::npos;
+  if (failed) {
+    const std::string line = first_error_line(text);
+    throw gradflow::Error("gnuplot failed" + (line.empty() ? std::string() : ": " + line));
+  }
+}
+
+}  // namespace gradflow::cli

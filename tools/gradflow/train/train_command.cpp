@@ -1,0 +1,212 @@
+// `gradflow train --data D --model M [...]`: trains one of the reference models, printing
+// progress, and writes the model, the per-epoch metrics and the plots asked for.
+
+#include "command.hpp"
+#include "train/datasets.hpp"
+#include "train/gnuplot.hpp"
+#include "train/plots.hpp"
+#include "train/progress.hpp"
+#include "train/train_options.hpp"
+#include "train/train_report.hpp"
+
+#include <gradflow/core/error.hpp>
+#include <gradflow/nn/checkpoint.hpp>
+#include <gradflow/nn/metrics.hpp>
+#include <gradflow/tensor/random.hpp>
+#include <gradflow/tensor/tensor_type.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+namespace gradflow::cli {
+
+namespace {
+
+int bad_input(const std::string& message) {
+  std::cerr << "gradflow train: " << message << "\n";
+  return kExitBadInput;
+}
+
+int failure(const std::string& message) {
+  std::cerr << "gradflow train: " << message << "\n";
+  return kExitFailure;
+}
+
+// Where progress goes: stdout for text output (live on a terminal, plain lines otherwise); with
+// --json, stdout holds only the JSON, so progress goes to stderr when that is a terminal, and
+// nowhere otherwise.
+std::optional<ProgressPrinter> progress_printer(bool json, int epochs, bool has_test) {
+  std::optional<ProgressPrinter> printer;
+  if (!json) {
+    printer.emplace(std::cout, ::isatty(1) == 1, epochs, has_test);
+  } else if (::isatty(2) == 1) {
+    printer.emplace(std::cerr, true, epochs, has_test);
+  }
+  return printer;
+}
+
+int run_train(const TrainArgs& args) {
+  TrainPlan plan;
+  try {
+    plan = plan_training(args);
+  } catch (const gradflow::Error& e) {
+    return bad_input(e.what());
+  }
+  if (!plan.plot.empty() && !gnuplot_available()) return failure(gnuplot_missing_message());
+  if (plan.threads) set_num_threads(*plan.threads);
+
+  TrainingData data;
+  try {
+    data = load_training_data(plan.data, plan.seed);
+  } catch (const gradflow::Error& e) {
+    return bad_input(e.what());
+  }
+  const data::Dataset* test = data.test ? &*data.test : nullptr;
+  const nn::ModelSpec spec{plan.model, sample_shape(data.train), data.train.num_classes};
+  Generator gen(plan.seed);
+  nn::Sequential model = nn::make_model(spec.kind, spec.sample_shape, spec.classes, gen);
+  // The case study's own initial weights, so that a run reproduces torch_reference.py's.
+  if (plan.model == nn::ModelKind::mlp && data.spiral_init) {
+    nn::load_spiral_init(model, *data.spiral_init);
+  }
+
+  // Written as each epoch ends, so that an interrupted run keeps the rows it has.
+  std::ofstream csv;
+  if (!plan.metrics.empty()) {
+    errno = 0;
+    csv.open(plan.metrics, std::ios::binary);
+    csv << nn::metrics_csv_header() << "\n" << std::flush;
+    if (!csv) return failure("cannot write " + plan.metrics + ": " + std::strerror(errno));
+  }
+
+  std::optional<ProgressPrinter> printer =
+      progress_printer(plan.json, plan.config.epochs, test != nullptr);
+  const auto on_batch = [&](const nn::Progress& p) {
+    if (printer) printer->batch(p);
+  };
+  const auto on_epoch = [&](const nn::EpochMetrics& m) {
+    if (csv.is_open()) {
+      csv << nn::metrics_csv_row(m) << "\n" << std::flush;
+      if (!csv) throw gradflow::Error("cannot write " + plan.metrics);
+    }
+    if (printer) printer->epoch(m);
+  };
+
+  TrainReport report;
+  report.plan = plan;
+  report.train_samples = data.train.size();
+  const auto start = std::chrono::steady_clock::now();
+  report.result = nn::train(model, data.train, test, plan.config, on_batch, on_epoch);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (printer) printer->finish();
+
+  report.train_accuracy = nn::evaluate(model, data.train, plan.config.loss).accuracy;
+  if (test != nullptr) {  // train() evaluated the final model after the last epoch
+    report.test_accuracy = report.result.epochs.back().test_accuracy;
+    report.test_loss = report.result.epochs.back().test_loss;
+  }
+
+  if (!plan.save.empty()) {
+    nn::save_model(model, spec, plan.save,
+                   {{"gradflow.data", std::string(data_name(plan.data))},
+                    {"gradflow.seed", std::to_string(plan.seed)}});
+    report.written.push_back(plan.save);
+  }
+  if (csv.is_open()) report.written.push_back(plan.metrics);
+  if (!plan.plot.empty()) {
+    const std::string what =
+        std::string(nn::model_name(plan.model)) + " on " + std::string(data_name(plan.data));
+    plot_curves(report.result.epochs, test != nullptr,
+                what + " (" + describe_training(plan, data.train.size()) + ")", plan.plot);
+    report.written.push_back(plan.plot);
+    if (plan.data == DataSet::spiral) {
+      char accuracy[32];
+      std::snprintf(accuracy, sizeof accuracy, "%.2f", report.train_accuracy);
+      const std::string regions = regions_path(plan.plot).string();
+      plot_decision_regions(model, data.train,
+                            "Decision regions of " + what + " (training accuracy " + accuracy + ")",
+                            regions);
+      report.written.push_back(regions);
+    }
+  }
+
+  if (plan.json) {
+    std::cout << to_json(report).dump(2) << "\n";
+  } else {
+    std::cout << format_text(report);
+  }
+  return kExitOk;
+}
+
+const RegisterCommand registration{
+    "train", "Train a classifier (softmax, svm, mlp, cnn) on spiral or Fashion-MNIST",
+    [](CLI::App& app) -> Run {
+      auto a = std::make_shared<TrainArgs>();
+      app.add_option("--data", a->data, "The data set: spiral or fashion-mnist (required)")
+          ->type_name("spiral|fashion-mnist");
+      app.add_option("--model", a->model,
+                     "The model (required): softmax or svm (linear classifiers), mlp (2-100-3 on "
+                     "spiral, 784-256-128-10 on fashion-mnist), cnn (fashion-mnist only)")
+          ->type_name("softmax|svm|mlp|cnn");
+      app.add_option("--epochs", a->epochs,
+                     "Passes over the training set (spiral: 10000, one full-batch step each; "
+                     "fashion-mnist: 10)")
+          ->type_name("N");
+      app.add_option("--batch", a->batch,
+                     "Samples per step (spiral: the whole set; fashion-mnist: 64)")
+          ->type_name("B");
+      app.add_option("--lr", a->lr, "Learning rate (spiral: 1.0; fashion-mnist: 0.001)")
+          ->type_name("LR");
+      app.add_option("--optimizer", a->optimizer, "sgd or adam (spiral: sgd; fashion-mnist: adam)")
+          ->type_name("sgd|adam");
+      app.add_option("--weight-decay", a->weight_decay,
+                     "L2 regularisation strength: adds 0.5*WD*sum(w^2) over the weights to the "
+                     "loss, as the case study's reg (spiral: 0.001; fashion-mnist: 0)")
+          ->type_name("WD");
+      app.add_option("--seed", a->seed,
+                     "Seed of the spiral points, the initial weights and the shuffling (0)")
+          ->type_name("S");
+      app.add_option("--threads", a->threads,
+                     "Threads for the tensor kernels and BLAS (default: OMP_NUM_THREADS, or all "
+                     "cores)")
+          ->type_name("T");
+      app.add_option("--save", a->save,
+                     "Save the trained model as safetensors (written to a temporary file, then "
+                     "renamed: never half-written); `gradflow eval --load FILE` reads it")
+          ->type_name("FILE");
+      app.add_option("--metrics", a->metrics,
+                     "Write per-epoch metrics as CSV, a row as each epoch ends: " +
+                         nn::metrics_csv_header())
+          ->type_name("FILE.csv");
+      app.add_option("--plot", a->plot,
+                     "Draw the loss and accuracy curves to FILE.png and, for spiral, the "
+                     "decision regions over the data points to FILE-regions.png (needs gnuplot: "
+                     "apt-get install gnuplot-nox)")
+          ->type_name("FILE.png");
+      app.add_flag("--json", a->json,
+                   "Print one JSON object at the end instead of text (train_accuracy, "
+                   "test_accuracy, final_loss, epochs, seconds_per_epoch, ...); progress goes to "
+                   "stderr if it is a terminal");
+      app.footer(
+          "Progress: a live line on a terminal; one line per epoch otherwise (with more than "
+          "100 epochs, at most 20 lines: every 10th, 100th, ... epoch).\n"
+          "Fashion-MNIST is read from /usr/share/datasets/fashion-mnist (Debian: "
+          "dataset-fashion-mnist) or from $GRADFLOW_FASHION_MNIST_DIR.\n"
+          "Exit status: 0 ok, 1 a file could not be written or gnuplot is missing, 2 bad input "
+          "(options, a missing or corrupt data set).");
+      return [a] { return run_train(*a); };
+    }};
+
+}  // namespace
+
+}  // namespace gradflow::cli

@@ -1,0 +1,79 @@
+#include "train/train_options.hpp"
+
+#include "train/numbers.hpp"
+
+#include <gradflow/core/error.hpp>
+
+#include <filesystem>
+#include <limits>
+#include <string>
+
+namespace gradflow::cli {
+
+namespace {
+
+// An output file is checked before training starts, so that a long run does not end in an
+// error about a directory that was never there.
+void check_output(std::string_view option, const std::string& path) {
+  if (path.empty()) return;
+  const std::filesystem::path p(path);
+  if (p.filename().empty()) {
+    throw gradflow::Error(std::string(option) + " " + path + ": not a file name");
+  }
+  const std::filesystem::path dir = p.parent_path().empty() ? "." : p.parent_path();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    throw gradflow::Error(std::string(option) + " " + path + ": the directory " + dir.string() +
+                          " does not exist");
+  }
+  if (std::filesystem::is_directory(p, ec)) {
+    throw gradflow::Error(std::string(option) + " " + path + ": is a directory");
+  }
+}
+
+}  // namespace
+
+TrainPlan plan_training(const TrainArgs& a) {
+  TrainPlan plan;
+  if (a.data.empty()) throw gradflow::Error("--data is required: spiral or fashion-mnist");
+  if (a.model.empty()) throw gradflow::Error("--model is required: softmax, svm, mlp or cnn");
+  plan.data = parse_data(a.data);
+  plan.model = nn::parse_model(a.model);
+  if (plan.data == DataSet::spiral && plan.model == nn::ModelKind::cnn) {
+    throw gradflow::Error("the cnn model takes 28x28 images; on spiral choose softmax, svm or mlp");
+  }
+
+  nn::TrainConfig& c = plan.config;
+  c = plan.data == DataSet::spiral ? nn::TrainConfig::spiral() : nn::TrainConfig::fashion_mnist();
+  c.loss = nn::default_loss(plan.model);
+  if (!a.epochs.empty())
+    c.epochs = static_cast<int>(parse_whole("--epochs", a.epochs, 1, 100'000'000));
+  if (!a.batch.empty()) {
+    c.batch_size = static_cast<std::size_t>(parse_whole("--batch", a.batch, 1, 1'000'000'000));
+  }
+  if (!a.optimizer.empty()) c.optimizer = nn::parse_optimizer(a.optimizer);
+  if (!a.lr.empty()) c.lr = parse_real("--lr", a.lr, Sign::positive);
+  if (!a.weight_decay.empty())
+    c.l2 = parse_real("--weight-decay", a.weight_decay, Sign::non_negative);
+  if (!a.seed.empty()) {
+    plan.seed = static_cast<std::uint32_t>(
+        parse_whole("--seed", a.seed, 0, std::numeric_limits<std::uint32_t>::max()));
+  }
+  c.seed = plan.seed;
+  if (!a.threads.empty())
+    plan.threads = static_cast<int>(parse_whole("--threads", a.threads, 1, 1024));
+
+  check_output("--save", a.save);
+  check_output("--metrics", a.metrics);
+  check_output("--plot", a.plot);
+  if (!a.plot.empty() && std::filesystem::path(a.plot).extension() != ".png") {
+    throw gradflow::Error("--plot " + a.plot + ": the file name must end in .png");
+  }
+  plan.save = a.save;
+  plan.metrics = a.metrics;
+  plan.plot = a.plot;
+  plan.json = a.json;
+  return plan;
+}
+
+}  // namespace gradflow::cli

@@ -1,0 +1,53 @@
+#pragma once
+/// @file
+/// The options of `gradflow train`: their text as given, and the validated plan they make, with
+/// each data set's reference settings filled in where a flag was not given.
+
+#include "train/datasets.hpp"
+
+#include <gradflow/nn/models.hpp>
+#include <gradflow/nn/train.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace gradflow::cli {
+
+/// The options as typed; an empty string means "not given".
+struct TrainArgs {
+  std::string data;
+  std::string model;
+  std::string epochs;
+  std::string batch;
+  std::string lr;
+  std::string optimizer;
+  std::string weight_decay;
+  std::string seed;
+  std::string threads;
+  std::string save;
+  std::string metrics;
+  std::string plot;
+  bool json = false;
+};
+
+/// A validated training run.
+struct TrainPlan {
+  DataSet data = DataSet::spiral;
+  nn::ModelKind model = nn::ModelKind::mlp;
+  nn::TrainConfig config;      // TrainConfig::spiral() or ::fashion_mnist(), then the flags
+  std::uint32_t seed = 0;      // of the data (spiral), the initial weights and the shuffling
+  std::optional<int> threads;  // none: the library's default
+  std::string save;            // empty: not asked for
+  std::string metrics;
+  std::string plot;
+  bool json = false;
+};
+
+/// Checks every option and builds the plan. --weight-decay sets the L2 penalty added to the loss
+/// (TrainConfig::l2, the case study's `reg`). Throws Error with a one-line message for bad input:
+/// a missing or unknown --data/--model/--optimizer, a number out of range, the cnn on spiral, an
+/// output file in a directory that does not exist, a --plot name that does not end in .png.
+TrainPlan plan_training(const TrainArgs& args);
+
+}  // namespace gradflow::cli

@@ -1,0 +1,95 @@
+#include "train/train_report.hpp"
+
+#include "train/progress.hpp"
+
+#include <gradflow/tensor/tensor_type.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace gradflow::cli {
+
+namespace {
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string general(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string describe_training(const TrainPlan& p, std::size_t samples) {
+  const nn::TrainConfig& c = p.config;
+  const bool full = c.batch_size == 0 || c.batch_size >= samples;
+  std::string s = std::string(nn::optimizer_name(c.optimizer)) + " lr " + general(c.lr) + ", " +
+                  (full ? std::string("full batch") : "batch " + std::to_string(c.batch_size));
+  if (c.l2 > 0) s += ", weight decay " + general(c.l2);
+  return s;
+}
+
+double median_seconds_per_epoch(const nn::TrainResult& result) {
+  std::vector<double> t;
+  for (const nn::EpochMetrics& m : result.epochs) t.push_back(m.seconds);
+  if (t.empty()) return 0.0;
+  std::sort(t.begin(), t.end());
+  const std::size_t n = t.size();
+  return n % 2 == 1 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+}
+
+nlohmann::ordered_json to_json(const TrainReport& r) {
+  const TrainPlan& p = r.plan;
+  const nn::TrainConfig& c = p.config;
+  nlohmann::ordered_json j;
+  j["data"] = std::string(data_name(p.data));
+  j["model"] = std::string(nn::model_name(p.model));
+  j["optimizer"] = std::string(nn::optimizer_name(c.optimizer));
+  j["lr"] = c.lr;
+  if (c.batch_size == 0 || c.batch_size >= r.train_samples) {
+    j["batch_size"] = nullptr;
+  } else {
+    j["batch_size"] = c.batch_size;
+  }
+  j["weight_decay"] = c.l2;
+  j["seed"] = p.seed;
+  j["threads"] = get_num_threads();
+  j["epochs"] = r.result.epochs.size();
+  j["train_samples"] = r.train_samples;
+  j["train_accuracy"] = r.train_accuracy;
+  j["test_accuracy"] = r.test_accuracy ? nlohmann::ordered_json(*r.test_accuracy) : nullptr;
+  j["test_loss"] = r.test_loss ? nlohmann::ordered_json(*r.test_loss) : nullptr;
+  j["final_loss"] = r.result.epochs.empty() ? 0.0 : r.result.epochs.back().loss;
+  j["seconds"] = r.seconds;
+  j["seconds_per_epoch"] = median_seconds_per_epoch(r.result);
+  j["samples_per_second"] =
+      r.seconds > 0 ? static_cast<double>(r.train_samples * r.result.epochs.size()) / r.seconds
+                    : 0.0;
+  j["files"] = r.written;
+  return j;
+}
+
+std::string format_text(const TrainReport& r) {
+  const TrainPlan& p = r.plan;
+  const std::size_t epochs = r.result.epochs.size();
+  std::string s = std::string(nn::model_name(p.model)) + " on " + std::string(data_name(p.data)) +
+                  " (" + describe_training(p, r.train_samples) + "): " + std::to_string(epochs) +
+                  (epochs == 1 ? " epoch" : " epochs") + " in " + format_seconds(r.seconds) + " (" +
+                  format_seconds(median_seconds_per_epoch(r.result)) + " per epoch)\n";
+  s += "train accuracy " + fixed(r.train_accuracy, 4);
+  if (r.test_accuracy) s += "  test accuracy " + fixed(*r.test_accuracy, 4);
+  s += "  final loss " + fixed(epochs ? r.result.epochs.back().loss : 0.0, 4) + "\n";
+  if (!r.written.empty()) {
+    s += "wrote ";
+    for (std::size_t i = 0; i < r.written.size(); ++i) s += (i ? ", " : "") + r.written[i];
+    s += "\n";
+  }
+  return s;
+}
+
+}  // namespace gradflow::cli
