@@ -80,6 +80,7 @@ void TensorStep::backward(double* adjoints) {
   if (!out_cell->grad) return;  // reached only by marks of another pass
   Tensor g(std::move(out_cell->grad));
   out_cell->grad.reset();
+  out_cell->grad_shared = false;
   if (out_cell->retain) {
     if (out_cell->retained) {
       add_into(Tensor(out_cell->retained), g);
@@ -118,13 +119,33 @@ void accumulate(GradCell& cell, Tensor g) {
   if (g.dtype() != cell.dtype) g = copy_values(g.detach().to(cell.dtype));
   if (!cell.grad) {
     const auto& impl = g.impl_ptr();
-    const bool alone = impl.use_count() == 1 && impl->storage.use_count() == 1 &&
-                       impl->cell == nullptr && g.is_contiguous();
-    cell.grad = alone ? impl : copy_values(g).impl_ptr();
+    const bool plain = impl->cell == nullptr && g.is_contiguous();
+    const bool alone = plain && impl.use_count() == 1 && impl->storage.use_count() == 1;
+    if (alone) {
+      cell.grad = impl;
+    } else if (plain && !cell.leaf) {
+      // Note [Shared gradients of intermediates]: no copy until a second gradient arrives.
+      cell.grad = impl;
+      cell.grad_shared = true;
+    } else {
+      cell.grad = copy_values(g).impl_ptr();
+    }
     return;
+  }
+  if (cell.grad_shared) {
+    cell.grad = copy_values(Tensor(cell.grad)).impl_ptr();
+    cell.grad_shared = false;
   }
   add_into(Tensor(cell.grad), g);
 }
+
+// Note [Shared gradients of intermediates]
+// An operation whose backward hands one tensor to two inputs (x + b passes dy to both) used to
+// copy it for the second, so that adding a later gradient into one input's buffer could not
+// change the other's. A non-leaf's gradient is only read by its producer's step (the user
+// sees leaves' gradients and retained copies), so it may share the values and be copied only
+// when a second gradient has to be added in place (grad_shared). Leaves still copy: the user
+// may change a leaf's gradient in place. On the spiral step this removed two 300x100 copies.
 
 Tensor reduce_to(Tensor g, const Shape& shape) {
   if (g.shape() == shape) return g;

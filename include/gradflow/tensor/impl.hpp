@@ -47,6 +47,7 @@ struct GradCell {
   std::uint32_t generation = 0;      // the producer's graph
   bool leaf = true;
   bool retain = false;               // a non-leaf that keeps its gradient (retain_grad())
+  bool grad_shared = false;          // grad's values are also another tensor's (non-leaf only)
   std::shared_ptr<TensorImpl> retained;  // what retain_grad() keeps, summed over passes
 };
 
