@@ -9,6 +9,8 @@
 #include <cmath>
 #include <string_view>
 
+#include "value_and_grad.hpp"
+
 namespace gradflow {
 namespace {
 
@@ -52,24 +54,10 @@ class CustomGate : public ::testing::Test {
   void TearDown() override { new_graph(); }
 };
 
-// value and gradient of f(x) on a fresh graph
-struct ValueAndGrad {
-  double value;
-  double grad;
-};
-template <class F>
-ValueAndGrad evaluate(F f, double x0) {
-  new_graph();
-  Var x = x0;
-  Var out = f(x);
-  out.backward();
-  return {out.value(), x.grad()};
-}
-
 TEST_F(CustomGate, GateStructWithApplyMatchesBuiltInSigmoidExactly) {
   for (double x : {-7.5, -2.0, -0.3, 0.0, 0.3, 1.0, 2.0, 40.0}) {
-    const ValueAndGrad mine = evaluate([](const Var& v) { return apply<UserSigmoid>(v); }, x);
-    const ValueAndGrad builtin = evaluate([](const Var& v) { return sigmoid(v); }, x);
+    const ValueAndGrad mine = value_and_grad_at(x, [](const Var& v) { return apply<UserSigmoid>(v); });
+    const ValueAndGrad builtin = value_and_grad_at(x, [](const Var& v) { return sigmoid(v); });
     EXPECT_EQ(mine.value, builtin.value) << "at " << x;
     EXPECT_EQ(mine.grad, builtin.grad) << "at " << x;
   }
@@ -77,8 +65,8 @@ TEST_F(CustomGate, GateStructWithApplyMatchesBuiltInSigmoidExactly) {
 
 TEST_F(CustomGate, RecordMatchesBuiltInSigmoidExactly) {
   for (double x : {-7.5, -2.0, -0.3, 0.0, 0.3, 1.0, 2.0, 40.0}) {
-    const ValueAndGrad mine = evaluate([](const Var& v) { return user_sigmoid(v); }, x);
-    const ValueAndGrad builtin = evaluate([](const Var& v) { return sigmoid(v); }, x);
+    const ValueAndGrad mine = value_and_grad_at(x, [](const Var& v) { return user_sigmoid(v); });
+    const ValueAndGrad builtin = value_and_grad_at(x, [](const Var& v) { return sigmoid(v); });
     EXPECT_EQ(mine.value, builtin.value) << "at " << x;
     EXPECT_EQ(mine.grad, builtin.grad) << "at " << x;
   }

@@ -7,6 +7,8 @@
 
 #include <cmath>
 
+#include "value_and_grad.hpp"
+
 namespace gradflow {
 namespace {
 
@@ -16,75 +18,61 @@ class MixedArithmetic : public ::testing::Test {
   void TearDown() override { new_graph(); }
 };
 
-// value and d/dx of an expression of one leaf x
-struct ValueAndGrad {
-  double value;
-  double grad;
-};
-template <class F>
-ValueAndGrad at(double x0, F f) {
-  new_graph();
-  Var x = x0;
-  Var out = f(x);
-  out.backward();
-  return {out.value(), x.grad()};
-}
-
 TEST_F(MixedArithmetic, DoubleOnTheRight) {
   const double x = 1.5;
-  auto r = at(x, [](const Var& v) { return v + 2.0; });
+  auto r = value_and_grad_at(x, [](const Var& v) { return v + 2.0; });
   EXPECT_EQ(r.value, 3.5);
   EXPECT_EQ(r.grad, 1.0);
-  r = at(x, [](const Var& v) { return v - 2.0; });
+  r = value_and_grad_at(x, [](const Var& v) { return v - 2.0; });
   EXPECT_EQ(r.value, -0.5);
   EXPECT_EQ(r.grad, 1.0);
-  r = at(x, [](const Var& v) { return v * 2.0; });
+  r = value_and_grad_at(x, [](const Var& v) { return v * 2.0; });
   EXPECT_EQ(r.value, 3.0);
   EXPECT_EQ(r.grad, 2.0);
-  r = at(x, [](const Var& v) { return v / 3; });  // an int converts too
+  r = value_and_grad_at(x, [](const Var& v) { return v / 3; });  // an int converts too
   EXPECT_EQ(r.value, 0.5);
   EXPECT_EQ(r.grad, 1.0 / 3.0);
-  r = at(x, [](const Var& v) { return pow(v, 3.0); });
+  r = value_and_grad_at(x, [](const Var& v) { return pow(v, 3.0); });
   EXPECT_EQ(r.value, 3.375);
   EXPECT_EQ(r.grad, 3.0 * 2.25);
-  r = at(x, [](const Var& v) { return max(v, 2.0); });
+  r = value_and_grad_at(x, [](const Var& v) { return max(v, 2.0); });
   EXPECT_EQ(r.value, 2.0);
   EXPECT_EQ(r.grad, 0.0);
-  r = at(x, [](const Var& v) { return min(v, 2.0); });
+  r = value_and_grad_at(x, [](const Var& v) { return min(v, 2.0); });
   EXPECT_EQ(r.value, 1.5);
   EXPECT_EQ(r.grad, 1.0);
 }
 
 TEST_F(MixedArithmetic, DoubleOnTheLeft) {
   const double x = 1.5;
-  auto r = at(x, [](const Var& v) { return 2.0 + v; });
+  auto r = value_and_grad_at(x, [](const Var& v) { return 2.0 + v; });
   EXPECT_EQ(r.value, 3.5);
   EXPECT_EQ(r.grad, 1.0);
-  r = at(x, [](const Var& v) { return 2.0 - v; });
+  r = value_and_grad_at(x, [](const Var& v) { return 2.0 - v; });
   EXPECT_EQ(r.value, 0.5);
   EXPECT_EQ(r.grad, -1.0);
-  r = at(x, [](const Var& v) { return 2.0 * v; });
+  r = value_and_grad_at(x, [](const Var& v) { return 2.0 * v; });
   EXPECT_EQ(r.value, 3.0);
   EXPECT_EQ(r.grad, 2.0);
-  r = at(x, [](const Var& v) { return 3.0 / v; });
+  r = value_and_grad_at(x, [](const Var& v) { return 3.0 / v; });
   EXPECT_EQ(r.value, 2.0);
   EXPECT_DOUBLE_EQ(r.grad, -3.0 / (1.5 * 1.5));
-  r = at(x, [](const Var& v) { return pow(2.0, v); });
+  r = value_and_grad_at(x, [](const Var& v) { return pow(2.0, v); });
   EXPECT_EQ(r.value, std::pow(2.0, 1.5));
   EXPECT_DOUBLE_EQ(r.grad, std::pow(2.0, 1.5) * std::log(2.0));
-  r = at(x, [](const Var& v) { return max(2.0, v); });
+  r = value_and_grad_at(x, [](const Var& v) { return max(2.0, v); });
   EXPECT_EQ(r.value, 2.0);
   EXPECT_EQ(r.grad, 0.0);
-  r = at(x, [](const Var& v) { return min(2.0, v); });
+  r = value_and_grad_at(x, [](const Var& v) { return min(2.0, v); });
   EXPECT_EQ(r.value, 1.5);
   EXPECT_EQ(r.grad, 1.0);
 }
 
 TEST_F(MixedArithmetic, UnaryMinusAndPlus) {
-  auto r = at(1.5, [](const Var& v) { return -v; });
+  auto r = value_and_grad_at(1.5, [](const Var& v) { return -v; });
   EXPECT_EQ(r.value, -1.5);
   EXPECT_EQ(r.grad, -1.0);
-  r = at(1.5, [](const Var& v) { return +v * 1.0; });
+  r = value_and_grad_at(1.5, [](const Var& v) { return +v * 1.0; });
   EXPECT_EQ(r.value, 1.5);
   EXPECT_EQ(r.grad, 1.0);
 }
