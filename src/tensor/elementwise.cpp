@@ -36,6 +36,22 @@ void local_grads(const T* __restrict x, const T* __restrict out, const T* __rest
   }
 }
 
+/// The input gradient of a one-input gate: g * d(x, out) elementwise, over threads.
+template <class D>
+Tensor one_input_grad(const Tensor& x, const Tensor& out, const Tensor& g, D d) {
+  Tensor gx = detail::empty_like_shape(x.shape(), x.dtype());
+  dispatch(x.dtype(), [&]<class T>() {
+    const T* px = elements<T>(x);
+    const T* po = elements<T>(out);
+    const T* pg = elements<T>(g);
+    T* r = elements<T>(gx);
+    detail::parallel_range(x.numel(), 1, detail::kParallelGrain, [=](std::int64_t b, std::int64_t e) {
+      local_grads<T>(px, po, pg, r, b, e, d);
+    });
+  });
+  return gx;
+}
+
 // ---- unary gates ---------------------------------------------------------------------------
 
 template <gates::UnaryGate G>
@@ -43,18 +59,8 @@ struct UnaryStep final : detail::TensorStep {
   UnaryStep(const Tensor& x, const Tensor& out) : TensorStep(G::name), x_(x), out_(out) {}
   void run(Tensor g) override {
     const Tensor x = contiguous_values(x_.get(G::name));
-    const Tensor& out = out_.get(G::name);
-    Tensor gx = detail::empty_like_shape(x.shape(), x.dtype());
-    dispatch(x.dtype(), [&]<class T>() {
-      const T* px = elements<T>(x);
-      const T* po = elements<T>(out);
-      const T* pg = elements<T>(g);
-      T* r = elements<T>(gx);
-      detail::parallel_range(x.numel(), 1, detail::kParallelGrain, [=](std::int64_t b, std::int64_t e) {
-        local_grads<T>(px, po, pg, r, b, e, [](double xv, double ov) { return G::local_grad(xv, ov); });
-      });
-    });
-    give(0, std::move(gx));
+    give(0, one_input_grad(x, out_.get(G::name), g,
+                           [](double xv, double ov) { return G::local_grad(xv, ov); }));
   }
   detail::Saved x_, out_;
 };
@@ -83,19 +89,8 @@ struct ParamStep final : detail::TensorStep {
       give(0, std::move(g));  // d(x+c)/dx = 1: hand the gradient on as it is
     } else {
       const Tensor x = contiguous_values(x_.get(G::name));
-      const Tensor& out = out_.get(G::name);
-      Tensor gx = detail::empty_like_shape(x.shape(), x.dtype());
-      dispatch(x.dtype(), [&]<class T>() {
-        const T* px = elements<T>(x);
-        const T* po = elements<T>(out);
-        const T* pg = elements<T>(g);
-        T* r = elements<T>(gx);
-        detail::parallel_range(x.numel(), 1, detail::kParallelGrain, [=](std::int64_t b, std::int64_t e) {
-          local_grads<T>(px, po, pg, r, b, e,
-                         [c](double xv, double ov) { return G::local_grad(xv, c, ov); });
-        });
-      });
-      give(0, std::move(gx));
+      give(0, one_input_grad(x, out_.get(G::name), g,
+                             [c](double xv, double ov) { return G::local_grad(xv, c, ov); }));
     }
   }
   detail::Saved x_, out_;
