@@ -10,6 +10,33 @@ namespace gradflow {
 
 namespace {
 
+/// adj[first + k] += partials[k] * g (or += g when partials is null) for k < count.
+void add_scaled(double* __restrict dst, const double* __restrict partials, std::size_t count,
+                double g) {
+  if (partials == nullptr) {
+    for (std::size_t k = 0; k < count; ++k) dst[k] += g;
+  } else {
+    for (std::size_t k = 0; k < count; ++k) dst[k] += partials[k] * g;
+  }
+}
+
+/// An n-ary entry's backward (Note [Compact n-ary records]).
+void sweep_nary(const Tape& tape, const TapeEntry& e, double g, double* adj) {
+  const NaryRecord& r = tape.nary(e);
+  const double* partials =
+      r.unit_partials ? nullptr : tape.nary_partials().data() + r.partial_offset;
+  if (r.consecutive) {
+    add_scaled(adj + r.first_slot, partials, r.count, g);
+    return;
+  }
+  const Slot* slots = tape.nary_slots().data() + r.slot_offset;
+  if (partials == nullptr) {
+    for (std::size_t k = 0; k < r.count; ++k) adj[slots[k]] += g;
+  } else {
+    for (std::size_t k = 0; k < r.count; ++k) adj[slots[k]] += partials[k] * g;
+  }
+}
+
 /// The sweep, over any adjoint buffer. Entries that received no gradient are skipped: besides
 /// saving work, it keeps an infinite partial off the path to the output (sqrt at 0, say) from
 /// turning an operand's gradient into 0 * inf = NaN.
@@ -18,8 +45,8 @@ namespace {
 /// Slot 0 only collects what nobody reads (a leaf's two operands, a unary gate's second, a
 /// constant operand) and is zeroed after the sweep. Adding into it anyway chains every such entry
 /// to the previous one through a store to slot 0 and its reload; a test of the slot is cheaper,
-/// and predictable. A leaf (both operands 0) is left at once: a sweep over a loop of N inputs
-/// passes N leaf entries.
+/// and predictable. A leaf (both operands 0) is left at once, and so is the rest of its run
+/// (Note [Leaf runs] in tape.hpp).
 ///
 /// Note [The carry]
 /// Most entries feed the entry just before them (x = f(x) in a loop, s += x, every chain): slot
@@ -38,16 +65,17 @@ void sweep(const Tape& tape, Slot output, double* adj) {
     carry = 0.0;
     if (g == 0.0) continue;
     const TapeEntry& e = entries[i];
-    if ((e.a | e.b) == 0) continue;  // a leaf: nothing to propagate (Note [Skipping the sink])
+    if (Tape::is_leaf(e)) {  // nothing to propagate, here or in the rest of its run
+      const Slot run_start = Tape::leaf_run_start(e);  // Note [Leaf runs]
+      if (run_start != 0) i = run_start;                // the loop's --i steps below the run
+      continue;
+    }
     if (e.a >= kFirstMarker) [[unlikely]] {
       if (e.a == kStepMarker) {
         tape.step(e).backward(adj);
-        continue;
+      } else {
+        sweep_nary(tape, e, g, adj);
       }
-      const NaryRecord& r = tape.nary(e);
-      const Slot* slots = tape.nary_slots().data() + r.first;
-      const double* partials = tape.nary_partials().data() + r.first;
-      for (std::size_t k = 0; k < r.count; ++k) adj[slots[k]] += partials[k] * g;
       continue;
     }
     const Slot previous = i - 1;
@@ -67,9 +95,10 @@ void sweep(const Tape& tape, Slot output, double* adj) {
 }  // namespace
 
 void Tape::prepare_adjoints() {
-  if (adjoints_.size() < size_) adjoints_.resize(capacity_);
-  std::fill(adjoints_.begin() + adjoints_valid_, adjoints_.begin() + size_, 0.0);
-  adjoints_valid_ = size_;
+  const std::size_t size = this->size();
+  if (adjoints_.size() < size) adjoints_.resize(static_cast<std::size_t>(end_ - entries_));
+  std::fill(adjoints_.begin() + adjoints_valid_, adjoints_.begin() + size, 0.0);
+  adjoints_valid_ = static_cast<Slot>(size);
 }
 
 // Note [Accumulating over backward calls]

@@ -68,38 +68,57 @@ Tape::Tape() {
 Tape::~Tape() { std::free(entries_); }
 
 void Tape::grow() {
-  if (capacity_ >= kMaxSlots) {
+  const std::size_t capacity = static_cast<std::size_t>(end_ - entries_);
+  if (capacity >= kMaxSlots) {
     detail::fail("gradflow: the graph has reached 2^32 recorded operations, the most one tape "
                  "holds; call gradflow::new_graph() between independent computations");
   }
-  const std::size_t wanted = std::min<std::size_t>(
-      kMaxSlots, std::max<std::size_t>(256, static_cast<std::size_t>(capacity_) * 2));
+  const std::size_t size = this->size();
+  const std::size_t wanted =
+      std::min<std::size_t>(kMaxSlots, std::max<std::size_t>(256, capacity * 2));
   void* grown = std::realloc(entries_, wanted * sizeof(TapeEntry));
   if (grown == nullptr) throw std::bad_alloc();
   entries_ = static_cast<TapeEntry*>(grown);
-  capacity_ = static_cast<Slot>(wanted);
+  top_ = entries_ + size;
+  end_ = entries_ + wanted;
 }
 
 Slot Tape::push_leaves(std::size_t count) {
-  const Slot first = size_;
-  if (count > kMaxSlots - size_) grow();  // fails with the message above
-  while (capacity_ - size_ < count) grow();
-  std::memset(static_cast<void*>(entries_ + size_), 0, count * sizeof(TapeEntry));
-  size_ += static_cast<Slot>(count);
+  const std::size_t size = this->size();
+  if (count > kMaxSlots - size) grow();  // fails with the message above
+  while (static_cast<std::size_t>(end_ - top_) < count) grow();
+  std::memset(static_cast<void*>(top_), 0, count * sizeof(TapeEntry));
+  top_ += count;
+  const Slot first = static_cast<Slot>(size);
+  if (count > 1) top_[-1].da = static_cast<double>(first);  // Note [Leaf runs]
   return first;
 }
 
-Tape::NaryOperands Tape::reserve_nary(std::size_t count) {
+double* Tape::reserve_nary_partials(std::size_t count) {
+  side_records_ = true;
+  const std::size_t first = nary_partials_.size();
+  nary_partials_.resize(first + count);
+  return nary_partials_.data() + first;
+}
+
+Slot* Tape::reserve_nary_slots(std::size_t count) {
   side_records_ = true;
   const std::size_t first = nary_slots_.size();
   nary_slots_.resize(first + count);
-  nary_partials_.resize(first + count);
-  return {nary_slots_.data() + first, nary_partials_.data() + first};
+  return nary_slots_.data() + first;
 }
 
-Slot Tape::commit_nary(std::size_t count) {
-  const std::size_t first = nary_slots_.size() - count;
-  nary_records_.push_back(NaryRecord{first, count});
+Slot Tape::commit_nary(std::size_t count, NaryLayout layout) {
+  side_records_ = true;
+  NaryRecord r;
+  r.count = count;
+  r.consecutive = layout.first_slot != 0;
+  r.first_slot = layout.first_slot;
+  r.unit_partials = layout.unit_partials;
+  // The operands were the last ones written into each pool the record uses.
+  if (!r.consecutive) r.slot_offset = nary_slots_.size() - count;
+  if (!r.unit_partials) r.partial_offset = nary_partials_.size() - count;
+  nary_records_.push_back(r);
   return push(kNaryMarker, 0.0, static_cast<Slot>(nary_records_.size() - 1), 0.0);
 }
 
@@ -119,7 +138,7 @@ Slot Tape::operand_slow(Slot slot, std::uint32_t generation, std::string_view op
 }
 
 Slot Tape::bind(const std::shared_ptr<PersistentLeaf>& leaf) {
-  if (leaf->generation == generation_ && leaf->slot < size_) return leaf->slot;
+  if (leaf->generation == generation_ && leaf->slot < size()) return leaf->slot;
   const Slot slot = push_leaf();
   leaf->slot = slot;
   leaf->generation = generation_;
@@ -134,7 +153,7 @@ void Tape::zero_grad() noexcept {
 }
 
 void Tape::clear() {
-  size_ = 1;  // keep the sink
+  top_ = entries_ + 1;  // keep the sink
   generation_ = generations.take();
   adjoints_valid_ = std::min<Slot>(adjoints_valid_, 1);
   swept_ = false;
@@ -152,7 +171,7 @@ void Tape::release_memory() {
   clear();
   std::free(entries_);
   entries_ = nullptr;
-  size_ = capacity_ = 0;
+  top_ = end_ = nullptr;
   push_leaf();
   adjoints_valid_ = 0;
   // Move-assign empty vectors: `v = {}` would pick operator=(initializer_list), which keeps the
@@ -168,13 +187,13 @@ void Tape::release_memory() {
 }
 
 std::size_t Tape::bytes_in_use() const noexcept {
-  return std::size_t{size_} * (sizeof(TapeEntry) + sizeof(double)) +
-         nary_slots_.size() * (sizeof(Slot) + sizeof(double)) +
+  return size() * (sizeof(TapeEntry) + sizeof(double)) +
+         nary_slots_.size() * sizeof(Slot) + nary_partials_.size() * sizeof(double) +
          nary_records_.size() * sizeof(NaryRecord);
 }
 
 std::size_t Tape::bytes_reserved() const noexcept {
-  return std::size_t{capacity_} * sizeof(TapeEntry) +
+  return static_cast<std::size_t>(end_ - entries_) * sizeof(TapeEntry) +
          (adjoints_.capacity() + scratch_.capacity() + nary_partials_.capacity()) *
              sizeof(double) +
          nary_slots_.capacity() * sizeof(Slot) + nary_records_.capacity() * sizeof(NaryRecord);

@@ -2,6 +2,9 @@
 
 #include <gradflow/scalar/record.hpp>
 
+#include "consecutive_span.hpp"
+
+#include <array>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -10,33 +13,107 @@ namespace gradflow {
 
 namespace {
 
-// Writes the checked operand slots of xs into the tape's n-ary pool and returns where their
-// partials go; the caller fills those and then calls finish().
-struct NaryRecording {
-  Tape& tape;
-  std::string_view op;
-  std::span<const Var> xs;
-  Tape::NaryOperands operands{nullptr, nullptr};
-  bool all_constant = true;
-
-  NaryRecording(Tape& t, std::string_view name, std::span<const Var> vars)
-      : tape(t), op(name), xs(vars) {
-    operands = tape.reserve_nary(xs.size());
-    for (std::size_t i = 0; i < xs.size(); ++i) {
-      const Slot s = tape.operand(detail::VarAccess::raw_slot(xs[i]),
-                                  detail::VarAccess::generation(xs[i]), op);
-      operands.slots[i] = s;
-      all_constant = all_constant && s == 0;
-    }
+// Records one fused operation over xs: the caller computes the value (and the partials, unless
+// they are all 1) in its own loop, calling see(i) for each element, then finish(value).
+class SpanRecording {
+ public:
+  SpanRecording(Tape& tape, std::string_view op, std::span<const Var> xs, bool unit_partials)
+      : tape_(tape), op_(op), xs_(xs), check_(tape, xs), unit_partials_(unit_partials) {
+    if (!unit_partials) partials_ = tape.reserve_nary_partials(xs.size());
   }
+
+  /// Where partial i goes (null when they are all 1).
+  double* partials() const noexcept { return partials_; }
+  /// Checks element i as the value loop passes it (Note [Checking spans in the caller's loop]).
+  void see(std::size_t i) noexcept { check_.see(i); }
 
   Var finish(double value) {
-    if (all_constant) return Var::constant(value);
-    const Slot slot = tape.commit_nary(xs.size());
-    if (tape.annotating()) [[unlikely]] tape.annotate(slot, op, value);
-    return detail::VarAccess::make(value, slot, tape.generation());
+    Slot first = check_.first_slot();
+    if (first == 0 && !check_slots_one_by_one()) return Var::constant(value);
+    const Slot slot = tape_.commit_nary(xs_.size(), {first, unit_partials_});
+    if (tape_.annotating()) [[unlikely]] tape_.annotate(slot, op_, value);
+    return detail::VarAccess::make(value, slot, tape_.generation());
   }
+
+ private:
+  // The general path: every operand checked (a stale one throws, naming the op) and its slot
+  // written. False when every operand is a constant: then nothing is recorded.
+  bool check_slots_one_by_one() {
+    Slot* slots = tape_.reserve_nary_slots(xs_.size());
+    bool any_var = false;
+    for (std::size_t i = 0; i < xs_.size(); ++i) {
+      slots[i] = tape_.operand(detail::VarAccess::raw_slot(xs_[i]),
+                               detail::VarAccess::generation(xs_[i]), op_);
+      any_var = any_var || slots[i] != 0;
+    }
+    return any_var;
+  }
+
+  Tape& tape_;
+  std::string_view op_;
+  std::span<const Var> xs_;
+  detail::ConsecutiveSpan check_;
+  bool unit_partials_;
+  double* partials_ = nullptr;
 };
+
+// Note [Products of all but one]
+// prod's partials are partial_i = (x_0 ... x_{i-1}) (x_{i+1} ... x_{n-1}), formed as a prefix
+// product times a suffix product: no division, so a zero factor is handled exactly. One chain
+// of multiplications each way would run at the multiply's latency, several times slower than
+// the loads allow, so the span is cut into kChains pieces whose chains run interleaved, and
+// each piece's partials are then scaled by the product of the other pieces (itself formed by
+// prefix and suffix over the pieces). Returns the product of all.
+double products_of_all_but_one(std::span<const Var> xs, double* partials, SpanRecording& rec) {
+  constexpr std::size_t kChains = 4;
+  const std::size_t n = xs.size();
+  std::array<std::size_t, kChains + 1> begin{};
+  for (std::size_t c = 0; c <= kChains; ++c) begin[c] = c * n / kChains;
+  const std::size_t shortest = n / kChains;  // every piece has this many or one more
+
+  std::array<double, kChains> prefix{1.0, 1.0, 1.0, 1.0};
+  const auto forward = [&](std::size_t c, std::size_t i) {
+    partials[i] = prefix[c];
+    prefix[c] *= xs[i].value();
+    rec.see(i);
+  };
+  for (std::size_t j = 0; j < shortest; ++j) {
+    for (std::size_t c = 0; c < kChains; ++c) forward(c, begin[c] + j);
+  }
+  for (std::size_t c = 0; c < kChains; ++c) {
+    for (std::size_t i = begin[c] + shortest; i < begin[c + 1]; ++i) forward(c, i);
+  }
+
+  std::array<double, kChains> suffix{1.0, 1.0, 1.0, 1.0};
+  const auto backward = [&](std::size_t c, std::size_t i) {
+    partials[i] *= suffix[c];
+    suffix[c] *= xs[i].value();
+  };
+  for (std::size_t c = 0; c < kChains; ++c) {
+    for (std::size_t i = begin[c + 1]; i-- > begin[c] + shortest;) backward(c, i);
+  }
+  for (std::size_t j = shortest; j-- > 0;) {
+    for (std::size_t c = 0; c < kChains; ++c) backward(c, begin[c] + j);
+  }
+
+  // others[c] = the product of every piece but c; prefix[c] is piece c's product.
+  std::array<double, kChains> others{};
+  double running = 1.0;
+  for (std::size_t c = 0; c < kChains; ++c) {
+    others[c] = running;
+    running *= prefix[c];
+  }
+  const double all = running;
+  running = 1.0;
+  for (std::size_t c = kChains; c-- > 0;) {
+    others[c] *= running;
+    running *= prefix[c];
+  }
+  for (std::size_t c = 0; c < kChains; ++c) {
+    for (std::size_t i = begin[c]; i < begin[c + 1]; ++i) partials[i] *= others[c];
+  }
+  return all;
+}
 
 }  // namespace
 
@@ -47,11 +124,23 @@ Var sum(std::span<const Var> xs) {
     for (const Var& x : xs) total += x.value();
     return Var::constant(total);
   }
-  NaryRecording rec(tape, "sum", xs);
-  for (std::size_t i = 0; i < xs.size(); ++i) {
-    total += xs[i].value();
-    rec.operands.partials[i] = 1.0;
+  SpanRecording rec(tape, "sum", xs, /*unit_partials=*/true);
+  // Four running sums, added at the end: the loop then runs at the speed of its loads, not at
+  // the latency of one chain of additions, and rounds no worse than a single running sum.
+  double partial[4] = {0.0, 0.0, 0.0, 0.0};
+  const std::size_t n = xs.size();
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    for (std::size_t k = 0; k < 4; ++k) {
+      partial[k] += xs[i + k].value();
+      rec.see(i + k);
+    }
   }
+  for (; i < n; ++i) {
+    partial[0] += xs[i].value();
+    rec.see(i);
+  }
+  total = (partial[0] + partial[1]) + (partial[2] + partial[3]);
   return rec.finish(total);
 }
 
@@ -62,21 +151,9 @@ Var prod(std::span<const Var> xs) {
     for (const Var& x : xs) p *= x.value();
     return Var::constant(p);
   }
-  NaryRecording rec(tape, "prod", xs);
-  double* partials = rec.operands.partials;
-  // partial_i = (x_0 ... x_{i-1}) (x_{i+1} ... x_{n-1}): prefix products forward, then suffix
-  // products backward; no division, so a zero factor is handled exactly.
-  double prefix = 1.0;
-  for (std::size_t i = 0; i < xs.size(); ++i) {
-    partials[i] = prefix;
-    prefix *= xs[i].value();
-  }
-  double suffix = 1.0;
-  for (std::size_t i = xs.size(); i-- > 0;) {
-    partials[i] *= suffix;
-    suffix *= xs[i].value();
-  }
-  return rec.finish(prefix);
+  SpanRecording rec(tape, "prod", xs, /*unit_partials=*/false);
+  const double value = products_of_all_but_one(xs, rec.partials(), rec);
+  return rec.finish(value);
 }
 
 Var log_sum_exp(std::span<const Var> xs) {
@@ -91,11 +168,12 @@ Var log_sum_exp(std::span<const Var> xs) {
     for (const Var& x : xs) s += std::exp(x.value() - shift);
     return Var::constant(shift + std::log(s));
   }
-  NaryRecording rec(tape, "log_sum_exp", xs);
-  double* partials = rec.operands.partials;
+  SpanRecording rec(tape, "log_sum_exp", xs, /*unit_partials=*/false);
+  double* partials = rec.partials();
   for (std::size_t i = 0; i < xs.size(); ++i) {
     partials[i] = std::exp(xs[i].value() - shift);
     s += partials[i];
+    rec.see(i);
   }
   const double inv = 1.0 / s;  // d lse/dx_i = exp(x_i - lse) = exp(x_i - shift) / s
   for (std::size_t i = 0; i < xs.size(); ++i) partials[i] *= inv;
@@ -113,10 +191,12 @@ Var dot(std::span<const Var> xs, std::span<const double> weights) {
     for (std::size_t i = 0; i < xs.size(); ++i) total += xs[i].value() * weights[i];
     return Var::constant(total);
   }
-  NaryRecording rec(tape, "dot", xs);
+  SpanRecording rec(tape, "dot", xs, /*unit_partials=*/false);
+  double* partials = rec.partials();
   for (std::size_t i = 0; i < xs.size(); ++i) {
     total += xs[i].value() * weights[i];
-    rec.operands.partials[i] = weights[i];
+    partials[i] = weights[i];
+    rec.see(i);
   }
   return rec.finish(total);
 }

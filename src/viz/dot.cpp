@@ -91,9 +91,9 @@ class DotWriter {
       return ops;
     }
     if (e.a == kNaryMarker) {
-      const NaryRecord& r = tape_.nary(e);
-      for (std::size_t k = 0; k < r.count; ++k) {
-        ops.push_back({tape_.nary_slots()[r.first + k], tape_.nary_partials()[r.first + k], true});
+      for (std::size_t k = 0; k < tape_.nary(e).count; ++k) {
+        const Tape::NaryOperand o = tape_.nary_operand(e, k);
+        ops.push_back({o.slot, o.partial, true});
       }
       return ops;
     }

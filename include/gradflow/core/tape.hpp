@@ -14,6 +14,7 @@
 /// side pool and are marked in the entry.
 
 #include <gradflow/core/error.hpp>
+#include <gradflow/core/uninitialized_allocator.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -67,10 +68,29 @@ class BackwardStep {
   virtual std::vector<Slot> inputs() const { return {}; }
 };
 
-/// Operands of one n-ary entry, in the tape's operand pool.
+/// Operands of one n-ary entry.
+///
+/// Note [Compact n-ary records]
+/// In general each operand has its slot in the tape's slot pool and its partial in the partial
+/// pool. Two common cases store less, and sweep as plain vector loops: operands that are
+/// consecutive slots (a span made by Var::leaves(), or any run recorded in order) keep only the
+/// first slot, and partials that are all 1 (a sum) are not stored at all.
 struct NaryRecord {
-  std::size_t first;
-  std::size_t count;
+  std::size_t count = 0;
+  std::size_t slot_offset = 0;     // into nary_slots(); unused when `consecutive`
+  std::size_t partial_offset = 0;  // into nary_partials(); unused when `unit_partials`
+  Slot first_slot = 0;             // the first operand's slot when `consecutive`
+  bool consecutive = false;
+  bool unit_partials = false;
+
+  /// Operand k's slot.
+  Slot slot(std::span<const Slot> pool, std::size_t k) const {
+    return consecutive ? first_slot + static_cast<Slot>(k) : pool[slot_offset + k];
+  }
+  /// Operand k's partial derivative.
+  double partial(std::span<const double> pool, std::size_t k) const {
+    return unit_partials ? 1.0 : pool[partial_offset + k];
+  }
 };
 
 /// A leaf that outlives graphs (the state behind Param): its gradient accumulates across the
@@ -106,9 +126,9 @@ class Tape {
 
   /// Records an operation with two operands and returns its slot.
   Slot push(Slot a, double da, Slot b, double db) {
-    if (size_ == capacity_) [[unlikely]] grow();
-    entries_[size_] = TapeEntry{a, b, da, db};
-    return size_++;
+    if (top_ == end_) [[unlikely]] grow();
+    *top_ = TapeEntry{a, b, da, db};
+    return static_cast<Slot>(top_++ - entries_);
   }
   /// Records an operation with one operand.
   Slot push(Slot a, double da) { return push(a, da, 0, 0.0); }
@@ -116,15 +136,29 @@ class Tape {
   Slot push_leaf() { return push(0, 0.0, 0, 0.0); }
   /// Records `count` leaves at once and returns the first slot; they are consecutive.
   Slot push_leaves(std::size_t count);
+  /// Note [Leaf runs]
+  /// A leaf propagates nothing, so the top entry of a run of leaves made by push_leaves() keeps
+  /// the run's first slot in its unused `da`, and the sweep jumps from there to below the run:
+  /// 100,000 inputs cost one step, not 100,000. Every other leaf holds 0 there (the entries are
+  /// zero-filled, which is several times faster than writing a pattern), and the sweep simply
+  /// steps past it.
+  static Slot leaf_run_start(const TapeEntry& leaf) noexcept {
+    return static_cast<Slot>(leaf.da);
+  }
+  /// True for a leaf's entry (and the sink's).
+  static bool is_leaf(const TapeEntry& e) noexcept { return (e.a | e.b) == 0; }
 
-  /// Space for the operands of an n-ary operation; fill both arrays, then call commit_nary.
-  struct NaryOperands {
-    Slot* slots;
-    double* partials;
+  /// Recording an n-ary operation (Note [Compact n-ary records]): write its partials into
+  /// reserve_nary_partials(count) unless they are all 1, and its operands' slots into
+  /// reserve_nary_slots(count) unless they are consecutive; then commit_nary says which.
+  double* reserve_nary_partials(std::size_t count);
+  Slot* reserve_nary_slots(std::size_t count);
+  struct NaryLayout {
+    Slot first_slot = 0;  // nonzero: the operands are slots first_slot, first_slot + 1, ...
+    bool unit_partials = false;  // every partial is 1 (none were reserved)
   };
-  NaryOperands reserve_nary(std::size_t count);
-  /// Records the n-ary operation whose `count` operands were just written by reserve_nary.
-  Slot commit_nary(std::size_t count);
+  /// Records the n-ary operation over `count` operands just written as `layout` says.
+  Slot commit_nary(std::size_t count, NaryLayout layout);
 
   /// Records an operation whose backward is a BackwardStep (the tape owns it until clear()).
   Slot push_step(std::unique_ptr<BackwardStep> step);
@@ -134,7 +168,7 @@ class Tape {
   /// The slot of an operand, checked: a Var of this graph passes; a constant maps to the sink;
   /// a Var of a cleared graph or of another thread's graph throws Error naming `op`.
   Slot operand(Slot slot, std::uint32_t generation, std::string_view op) const {
-    if (generation == generation_ && slot < size_) [[likely]] return slot;
+    if (generation == generation_ && entries_ + slot < top_) [[likely]] return slot;
     return operand_slow(slot, generation, op);
   }
 
@@ -157,6 +191,8 @@ class Tape {
   double adjoint(Slot slot) const noexcept {
     return slot != 0 && slot < adjoints_valid_ ? adjoints_[slot] : 0.0;
   }
+  /// The adjoints of slots [0, n): every slot a backward pass has covered (empty before one).
+  std::span<const double> adjoints() const noexcept { return {adjoints_.data(), adjoints_valid_}; }
   /// Sets every adjoint of this graph to zero; the graph itself stays.
   void zero_grad() noexcept;
   /// Forgets the graph: every Var recorded so far becomes stale. Memory is kept for reuse.
@@ -167,15 +203,24 @@ class Tape {
   // ---- inspection --------------------------------------------------------------------------
 
   /// Number of slots in use, the sink included.
-  std::size_t size() const noexcept { return size_; }
+  std::size_t size() const noexcept { return static_cast<std::size_t>(top_ - entries_); }
   /// Bytes the graph holds now: entries, adjoints and n-ary operands.
   std::size_t bytes_in_use() const noexcept;
   /// Bytes reserved (what the process holds for this tape).
   std::size_t bytes_reserved() const noexcept;
-  std::span<const TapeEntry> entries() const noexcept { return {entries_, size_}; }
+  std::span<const TapeEntry> entries() const noexcept { return {entries_, top_}; }
   const NaryRecord& nary(const TapeEntry& e) const { return nary_records_[e.b]; }
   std::span<const Slot> nary_slots() const noexcept { return nary_slots_; }
   std::span<const double> nary_partials() const noexcept { return nary_partials_; }
+  /// Operand k of an n-ary entry: its slot and partial derivative.
+  struct NaryOperand {
+    Slot slot;
+    double partial;
+  };
+  NaryOperand nary_operand(const TapeEntry& e, std::size_t k) const {
+    const NaryRecord& r = nary(e);
+    return {r.slot(nary_slots_, k), r.partial(nary_partials_, k)};
+  }
 
   // ---- annotation (for drawing and tracing; off by default) -------------------------------
 
@@ -213,8 +258,13 @@ class Tape {
   void flush_persistent(const double* delta, Slot output);
 
   TapeEntry* entries_ = nullptr;
-  Slot size_ = 0;
-  Slot capacity_ = 0;
+  // Note [Pointers, not counts]
+  // The end of the recorded entries is a pointer, not a slot count: a count is a uint32_t like
+  // an entry's operands, so the compiler must assume every entry written may change it, and
+  // reloads it for each operation (a chain of store-to-load forwarding, several cycles per
+  // gate). Entries never alias a pointer, so in a loop of operations `top_` stays in a register.
+  TapeEntry* top_ = nullptr;  // one past the last recorded entry
+  TapeEntry* end_ = nullptr;  // one past the reserved entries
   std::uint32_t generation_ = 0;
   // NoGradGuard and AnnotateGuard set these bits; one byte, so that the hot path tests both
   // with one comparison.
@@ -227,8 +277,9 @@ class Tape {
   Slot adjoints_valid_ = 0;  // adjoints_[0, adjoints_valid_) hold this graph's adjoints
   std::vector<double> scratch_;  // the second and later passes sweep here, then add up
 
-  std::vector<Slot> nary_slots_;
-  std::vector<double> nary_partials_;
+  // The n-ary pools grow without zero-filling: reserve_nary's caller writes every element.
+  std::vector<Slot, detail::UninitializedAllocator<Slot>> nary_slots_;
+  std::vector<double, detail::UninitializedAllocator<double>> nary_partials_;
   std::vector<NaryRecord> nary_records_;
 
   std::vector<std::unique_ptr<BackwardStep>> steps_;

@@ -85,6 +85,10 @@ struct VarAccess {
   }
   static Slot raw_slot(const Var& v) noexcept { return v.slot_; }
   static std::uint32_t generation(const Var& v) noexcept { return v.generation_; }
+  /// The slot and the generation in one word: which node of which graph this Var is.
+  static std::uint64_t node_key(const Var& v) noexcept {
+    return std::uint64_t{v.slot_} | std::uint64_t{v.generation_} << 32;
+  }
 };
 }  // namespace detail
 

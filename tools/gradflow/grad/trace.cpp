@@ -86,9 +86,9 @@ std::vector<Operand> operands_of(const Tape& tape, Slot s) {
     return out;
   }
   if (e.a == kNaryMarker) {
-    const NaryRecord& r = tape.nary(e);
-    for (std::size_t k = 0; k < r.count; ++k) {
-      out.push_back({tape.nary_slots()[r.first + k], tape.nary_partials()[r.first + k]});
+    for (std::size_t k = 0; k < tape.nary(e).count; ++k) {
+      const Tape::NaryOperand o = tape.nary_operand(e, k);
+      out.push_back({o.slot, o.partial});
     }
     return out;
   }
