@@ -9,6 +9,7 @@ measures at T=1 and T=2), the threads must match too. The ratio row is
     {"workload": w, "metric": "ratio_to_torch", "value": gradflow / torch, "unit": "x",
      "figure": metric, "threads": T, ...}
 so a ratio below 1 means gradflow's number is smaller: faster for a time, slower for GFLOP/s.
+Figures in the unit "fraction" (accuracies) get no ratio row: both rows stand side by side.
 """
 import json
 import sys
@@ -33,7 +34,7 @@ def combine(group, ours_path, torch_path):
                 continue
             if "threads" in r and r["threads"] != t.get("threads"):
                 continue
-            if not t["value"]:
+            if not t["value"] or r["unit"] == "fraction":
                 continue
             rows.append({"workload": r["workload"], "metric": "ratio_to_torch",
                          "value": r["value"] / t["value"], "unit": "x", "figure": r["metric"],
@@ -44,12 +45,15 @@ def combine(group, ours_path, torch_path):
 
 def table(path):
     rows = read(path)
-    print(f"{'workload':18s} {'metric':32s} {'impl':14s} {'value':>14s} unit")
+    print(f"{'workload':18s} {'metric':32s} {'impl':14s} {'T':>2s} {'value':>14s} unit")
     for r in rows:
         metric = r["metric"] + (f" ({r['figure']})" if "figure" in r else "")
         v = r["value"]
         text = f"{v:.4g}" if isinstance(v, float) else str(v)
-        print(f"{r['workload']:18s} {metric:32s} {r.get('impl', ''):14s} {text:>14s} {r['unit']}")
+        threads = r.get("threads")
+        threads = "" if threads is None else str(threads)
+        print(f"{r['workload']:18s} {metric:32s} {r.get('impl', ''):14s} {threads:>2s} {text:>14s}"
+              f" {r['unit']}")
 
 
 if __name__ == "__main__":
