@@ -37,7 +37,7 @@ inline constexpr std::int64_t kParallelGrain = 32 * 1024;
 /// Threads the kernels may use (set_num_threads()).
 int kernel_threads() noexcept;
 
-/// A type-erased f(begin, end), so that the OpenMP region lives in one .cpp file.
+/// A type-erased f(begin, end), so that the thread pool's code lives in .cpp files.
 struct RangeFn {
   void* ctx;
   void (*call)(void* ctx, std::int64_t begin, std::int64_t end);
@@ -45,7 +45,8 @@ struct RangeFn {
 };
 
 /// Runs f(begin, end) over [0, n) in chunks whose bounds are multiples of `align`, on
-/// kernel_threads() threads. f must not throw.
+/// kernel_threads() threads (the caller and the pool's workers; serially when called from
+/// inside another parallel_for). f must not throw.
 void parallel_for(std::int64_t n, std::int64_t align, const RangeFn& f);
 
 /// Runs f(begin, end) over [0, n): on one thread below 2 * grain elements, else split in

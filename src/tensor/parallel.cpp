@@ -1,32 +1,48 @@
-// Threads for tensor kernels (OpenMP) and for BLAS, set together so that "T threads" means T
-// threads everywhere, as in PyTorch's set_num_threads.
+// Threads for tensor kernels (gradflow's pool, thread_pool.hpp) and for BLAS, set together so
+// that "T threads" means T threads everywhere, as in PyTorch's set_num_threads.
 
 #include "kernels.hpp"
+#include "thread_pool.hpp"
 
 #include <gradflow/core/error.hpp>
 
 #include <cblas.h>
-#include <omp.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <string>
+#include <thread>
 
 namespace gradflow {
 
 namespace {
+
+// OMP_NUM_THREADS as OpenMP, OpenBLAS and PyTorch read it (the first entry of a list such as
+// "4,2"), so that scripts which set it before the program starts keep working; else every core.
+int default_threads() {
+  if (const char* s = std::getenv("OMP_NUM_THREADS")) {
+    char* end = nullptr;
+    const long n = std::strtol(s, &end, 10);
+    if (end != s && n >= 1) return static_cast<int>(std::min<long>(n, detail::kMaxShares));
+  }
+  return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+}
+
 std::atomic<int>& threads_setting() {
-  static std::atomic<int> threads{std::max(1, omp_get_max_threads())};
+  static std::atomic<int> threads{default_threads()};
   return threads;
 }
+
 }  // namespace
 
 void set_num_threads(int threads) {
-  if (threads < 1) {
-    detail::fail("set_num_threads: " + std::to_string(threads) + " threads; at least 1");
+  if (threads < 1 || threads > detail::kMaxShares) {
+    detail::fail("set_num_threads: " + std::to_string(threads) + " threads; between 1 and " +
+                 std::to_string(detail::kMaxShares));
   }
   threads_setting().store(threads, std::memory_order_relaxed);
-  omp_set_num_threads(threads);
+  detail::resize_thread_pool(threads);
   openblas_set_num_threads(threads);
 }
 
@@ -37,17 +53,22 @@ namespace detail {
 int kernel_threads() noexcept { return threads_setting().load(std::memory_order_relaxed); }
 
 void parallel_for(std::int64_t n, std::int64_t align, const RangeFn& f) {
+  if (n <= 0) return;
   const int threads = kernel_threads();
   const std::int64_t units = (n + align - 1) / align;
-#pragma omp parallel num_threads(threads)
-  {
-    const std::int64_t t = omp_get_thread_num();
-    const std::int64_t nt = omp_get_num_threads();
-    const std::int64_t per = (units + nt - 1) / nt;
-    const std::int64_t b = std::min(n, t * per * align);
-    const std::int64_t e = std::min(n, (t + 1) * per * align);
-    if (b < e) f(b, e);
-  }
+  const int shares = static_cast<int>(std::min<std::int64_t>(threads, units));
+  // Share t is [t * per, (t + 1) * per) units: the split depends only on n, align and the
+  // thread count, never on which thread runs a share, so results do not vary between runs.
+  struct Split {
+    const RangeFn& f;
+    std::int64_t n, align, per;
+  } split{f, n, align, (units + shares - 1) / shares};
+  run_shares(shares, threads, ShareFn{&split, [](void* ctx, int t, int) {
+               const Split& s = *static_cast<const Split*>(ctx);
+               const std::int64_t b = std::min(s.n, t * s.per * s.align);
+               const std::int64_t e = std::min(s.n, (t + 1) * s.per * s.align);
+               if (b < e) s.f(b, e);
+             }});
 }
 
 }  // namespace detail

@@ -68,11 +68,11 @@ Tensor sum_impl(const Tensor& a, const std::vector<std::int64_t>* axes, bool kee
   const Reduction r = plan(a.shape(), axes, keepdim, "sum");
   Tensor kept = Tensor::zeros(r.kept, a.dtype());
   if (axes == nullptr && a.is_contiguous() && a.numel() >= 2 * detail::kParallelGrain) {
-    // All elements of a large tensor: partial sums per thread, added in a fixed order.
-    std::vector<double> partial(static_cast<std::size_t>(detail::kernel_threads()) + 1, 0.0);
+    // All elements of a large tensor: partial sums over fixed blocks, added in order. The
+    // blocks do not depend on the thread count, so neither does the result.
     const std::int64_t n = a.numel();
-    const std::int64_t per = (n + static_cast<std::int64_t>(partial.size()) - 1) /
-                             static_cast<std::int64_t>(partial.size());
+    const std::int64_t per = detail::kParallelGrain;
+    std::vector<double> partial(static_cast<std::size_t>((n + per - 1) / per), 0.0);
     dispatch(a.dtype(), [&]<class T>() {
       const T* x = elements<T>(a);
       detail::parallel_range(n, per, detail::kParallelGrain, [&](std::int64_t b, std::int64_t e) {
