@@ -63,7 +63,6 @@ void record_cells(Tensor& out, std::unique_ptr<TensorStep> step) {
 
 void record(Tensor& out, std::unique_ptr<TensorStep> step,
             std::initializer_list<const Tensor*> inputs) {
-  step->in_cells.reserve(inputs.size());
   for (const Tensor* t : inputs) {
     step->in_cells.push_back(t != nullptr && t->defined() ? t->impl().cell : nullptr);
   }
@@ -71,7 +70,6 @@ void record(Tensor& out, std::unique_ptr<TensorStep> step,
 }
 
 void record(Tensor& out, std::unique_ptr<TensorStep> step, const std::vector<Tensor>& inputs) {
-  step->in_cells.reserve(inputs.size());
   for (const Tensor& t : inputs) step->in_cells.push_back(t.impl().cell);
   record_cells(out, std::move(step));
 }
@@ -100,7 +98,9 @@ std::string TensorStep::label() const {
 
 std::vector<Slot> TensorStep::inputs() const {
   std::vector<Slot> slots;
-  for (const auto& c : in_cells) slots.push_back(c ? c->slot : Slot{0});
+  for (std::size_t i = 0; i < in_cells.size(); ++i) {
+    slots.push_back(in_cells[i] ? in_cells[i]->slot : Slot{0});
+  }
   for (Slot s : var_slots) slots.push_back(s);
   return slots;
 }
@@ -136,7 +136,21 @@ void accumulate(GradCell& cell, Tensor g) {
     cell.grad = copy_values(Tensor(cell.grad)).impl_ptr();
     cell.grad_shared = false;
   }
-  add_into(Tensor(cell.grad), g);
+  Tensor grad(cell.grad);
+  if (g.is_contiguous() && grad.is_contiguous()) {
+    // Equal shapes (checked above), both contiguous: a flat loop, without add_into's
+    // broadcasting machinery (Note [Same-shape elementwise operations] in elementwise.cpp).
+    dispatch(g.dtype(), [&]<class T>() {
+      T* d = elements<T>(grad);
+      const T* x = elements<T>(g);
+      parallel_range(g.numel(), 1, kParallelGrain, [&](std::int64_t b, std::int64_t e) {
+#pragma omp simd
+        for (std::int64_t i = b; i < e; ++i) d[i] += x[i];
+      });
+    });
+    return;
+  }
+  add_into(grad, g);
 }
 
 // Note [Shared gradients of intermediates]

@@ -24,6 +24,32 @@ bool needs_grad(const std::vector<Tensor>& inputs, std::string_view op);
 /// Throws unless `cell` is a leaf or belongs to the current graph.
 void check_live(const GradCell& cell, std::string_view op);
 
+/// The input cells of a step: two inline (most operations have one or two inputs), the rest
+/// (where, cat, stack, ...) in a vector, so that recording a unary or binary operation
+/// allocates nothing for them. 48 bytes, so that a binary step fits a 192-byte pool block.
+class InputCells {
+ public:
+  std::size_t size() const noexcept { return size_; }
+  void push_back(std::shared_ptr<GradCell> cell) {
+    if (size_ < kInline) {
+      inline_[size_] = std::move(cell);
+    } else {
+      if (!rest_) rest_ = std::make_unique<std::vector<std::shared_ptr<GradCell>>>();
+      rest_->push_back(std::move(cell));
+    }
+    ++size_;
+  }
+  const std::shared_ptr<GradCell>& operator[](std::size_t i) const noexcept {
+    return i < kInline ? inline_[i] : (*rest_)[i - kInline];
+  }
+
+ private:
+  static constexpr std::size_t kInline = 2;
+  std::shared_ptr<GradCell> inline_[kInline];
+  std::unique_ptr<std::vector<std::shared_ptr<GradCell>>> rest_;
+  std::size_t size_ = 0;
+};
+
 /// The backward of one tensor operation. backward() takes the output's gradient (handing it
 /// on, so that a later pass starts from zero), calls run(), and run() hands each input its
 /// gradient with give().
@@ -36,7 +62,7 @@ class TensorStep : public BackwardStep, public Pooled {
   std::vector<Slot> inputs() const override;
 
   std::shared_ptr<GradCell> out_cell;          // the output's cell
-  std::vector<std::shared_ptr<GradCell>> in_cells;  // per input; null where no gradient flows
+  InputCells in_cells;                         // per input; null where no gradient flows
   std::vector<Slot> var_slots;                 // Var inputs (bridges), for inputs()
 
  protected:

@@ -9,6 +9,14 @@
 // 64-byte size class makes each allocation a pointer pop. A block freed on another thread joins
 // that thread's list (blocks are plain memory of one size class); after a thread's pool is gone
 // (thread exit), blocks go straight back to operator delete.
+//
+// Note [The inline pool fast path]
+// A 0-d operation allocates and frees about eight small blocks (forward and backward), so the
+// pop and the push are inline here: a few instructions on this thread's free lists, reached
+// through a `constinit thread_local` pointer (no initialisation wrapper). Everything else (the
+// first use on a thread, an empty list, a full one, large blocks, a thread whose pools are gone)
+// takes the out-of-line path in pool.cpp, so that the inline part stays small and does not
+// spill registers.
 
 #include <cstddef>
 #include <new>
@@ -18,9 +26,63 @@ namespace gradflow::detail {
 /// Blocks up to this size come from the pools; larger ones from operator new, 64-byte aligned
 /// (whole cache lines for the kernels' loads).
 inline constexpr std::size_t kPoolMaxBytes = 1024;
+inline constexpr std::size_t kPoolGranule = 64;
+inline constexpr std::size_t kPoolClasses = kPoolMaxBytes / kPoolGranule;
 
-void* pool_allocate(std::size_t bytes);
-void pool_free(void* p, std::size_t bytes) noexcept;
+/// A thread's free lists of small blocks, one per 64-byte size class.
+struct PoolFreeLists {
+  struct Block {
+    Block* next;
+  };
+  Block* heads[kPoolClasses] = {};
+  std::size_t counts[kPoolClasses] = {};
+};
+
+/// This thread's free lists while its pools are alive; null before the first allocation and
+/// after thread exit. Under AddressSanitizer it stays null, so that every block goes through
+/// the heap and a use after free is caught.
+extern constinit thread_local PoolFreeLists* pool_free_lists;
+
+// The out-of-line paths (pool.cpp).
+void* pool_allocate_slow(std::size_t bytes);
+void pool_free_slow(void* p, std::size_t bytes) noexcept;
+
+/// Size class of a small block of `bytes` (1 to kPoolMaxBytes): blocks of (class + 1) * 64.
+constexpr std::size_t pool_size_class(std::size_t bytes) noexcept {
+  return (bytes + kPoolGranule - 1) / kPoolGranule - 1;
+}
+
+/// A thread keeps at most 32 MiB of free blocks per size class (this many 64-byte granules);
+/// beyond, blocks go back to the heap.
+inline constexpr std::size_t kPoolMaxFreeGranules = (std::size_t{32} << 20) / kPoolGranule;
+
+inline void* pool_allocate(std::size_t bytes) {
+  PoolFreeLists* p = pool_free_lists;
+  if (p != nullptr && bytes - 1 < kPoolMaxBytes) {  // bytes in [1, kPoolMaxBytes]
+    const std::size_t c = pool_size_class(bytes);
+    if (PoolFreeLists::Block* b = p->heads[c]) {
+      p->heads[c] = b->next;
+      --p->counts[c];
+      return b;
+    }
+  }
+  return pool_allocate_slow(bytes);
+}
+
+inline void pool_free(void* ptr, std::size_t bytes) noexcept {
+  PoolFreeLists* p = pool_free_lists;
+  if (ptr != nullptr && p != nullptr && bytes - 1 < kPoolMaxBytes) {
+    const std::size_t c = pool_size_class(bytes);
+    if (p->counts[c] * (c + 1) < kPoolMaxFreeGranules) {
+      auto* b = static_cast<PoolFreeLists::Block*>(ptr);
+      b->next = p->heads[c];
+      p->heads[c] = b;
+      ++p->counts[c];
+      return;
+    }
+  }
+  pool_free_slow(ptr, bytes);
+}
 
 /// An allocator for std::allocate_shared that takes its blocks from the pools.
 template <class T>

@@ -19,33 +19,29 @@ namespace gradflow {
 
 namespace detail {
 
-// Pooled (small) or 64-byte aligned (large) blocks: see Note [Why tensors pool their small
-// blocks] in pool.hpp.
-Storage::Storage(std::size_t n) : data(pool_allocate(n)), bytes(n) {}
+// Inline (tiny, Note [Small values inside the Storage] in impl.hpp), pooled (small) or 64-byte
+// aligned (large) blocks: see Note [Why tensors pool their small blocks] in pool.hpp.
+Storage::Storage(std::size_t n)
+    : data(n <= kInlineBytes ? static_cast<void*>(inline_) : pool_allocate(n)), bytes(n) {}
 
-Storage::~Storage() { pool_free(data, bytes); }
+Storage::~Storage() {
+  if (!is_inline()) pool_free(data, bytes);
+}
 
 Tensor empty_like_shape(const Shape& shape, DType dtype) {
   for (std::int64_t d : shape) {
     if (d < 0) fail("Tensor: negative extent in shape " + shape.str());
   }
-  auto impl = std::allocate_shared<TensorImpl>(PoolAllocator<TensorImpl>());
-  impl->storage = std::allocate_shared<Storage>(
+  auto storage = std::allocate_shared<Storage>(
       PoolAllocator<Storage>(), static_cast<std::size_t>(shape.numel()) * dtype_size(dtype));
-  impl->shape = shape;
-  impl->strides = contiguous_strides(shape);
-  impl->dtype = dtype;
-  return Tensor(std::move(impl));
+  return Tensor(std::allocate_shared<TensorImpl>(PoolAllocator<TensorImpl>(), std::move(storage),
+                                                 shape, contiguous_strides(shape), 0, dtype));
 }
 
 Tensor make_view(const Tensor& t, const Shape& shape, const Shape& strides, std::int64_t offset) {
-  auto impl = std::allocate_shared<TensorImpl>(PoolAllocator<TensorImpl>());
-  impl->storage = t.impl().storage;
-  impl->shape = shape;
-  impl->strides = strides;
-  impl->offset = offset;
-  impl->dtype = t.dtype();
-  return Tensor(std::move(impl));
+  const TensorImpl& base = t.impl();
+  return Tensor(std::allocate_shared<TensorImpl>(PoolAllocator<TensorImpl>(), base.storage, shape,
+                                                 strides, offset, base.dtype));
 }
 
 Tensor copy_values(const Tensor& t) {
