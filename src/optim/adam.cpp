@@ -10,9 +10,12 @@ namespace gradflow::optim {
 
 namespace {
 
+// The pointers are distinct buffers (restrict), the weight-decay test is outside the loop, and
+// the file is compiled without errno for sqrt (optim/CMakeLists.txt): the loop then vectorises.
+// Scalar, it took a third of a Fashion-MNIST MLP epoch (sqrt and two divisions per element).
 template <class T>
-void adam_update(T* p, const T* g, T* m, T* v, std::int64_t n, const AdamOptions& o, double lr,
-                 std::int64_t t) {
+void adam_update(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v,
+                 std::int64_t n, const AdamOptions& o, double lr, std::int64_t t) {
   const double bias1 = 1.0 - std::pow(o.beta1, static_cast<double>(t));
   const double bias2 = 1.0 - std::pow(o.beta2, static_cast<double>(t));
   const T wd = static_cast<T>(o.weight_decay);
@@ -23,12 +26,16 @@ void adam_update(T* p, const T* g, T* m, T* v, std::int64_t n, const AdamOptions
   const T eps = static_cast<T>(o.eps);
   const T step = static_cast<T>(-lr / bias1);
   const T bias2_sqrt = static_cast<T>(std::sqrt(bias2));
-  for (std::int64_t i = 0; i < n; ++i) {
-    const T d = o.weight_decay != 0.0 ? g[i] + wd * p[i] : g[i];
+  const auto update = [&](std::int64_t i, T d) {
     m[i] = m[i] * b1 + one_b1 * d;
     v[i] = v[i] * b2 + one_b2 * d * d;
     const T denom = std::sqrt(v[i]) / bias2_sqrt + eps;
     p[i] += step * (m[i] / denom);
+  };
+  if (o.weight_decay != 0.0) {
+    for (std::int64_t i = 0; i < n; ++i) update(i, g[i] + wd * p[i]);
+  } else {
+    for (std::int64_t i = 0; i < n; ++i) update(i, g[i]);
   }
 }
 

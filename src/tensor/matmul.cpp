@@ -70,6 +70,22 @@ Tensor product_t(const Tensor& a, bool ta, const Tensor& b, bool tb, std::int64_
   return out;
 }
 
+/// True when t is a 2-d matrix stored transposed (column-major: the transpose of a contiguous
+/// matrix), as a Linear layer's weight.t() is.
+bool stored_transposed(const Tensor& t) {
+  if (t.dim() != 2 || t.shape()[0] <= 1 || t.shape()[1] <= 1) return false;
+  return t.strides()[0] == 1 && t.strides()[1] == t.shape()[0];
+}
+
+/// The gradient of a matrix operand stored transposed, computed transposed: (Xᵀ)ᵀ as a view.
+/// Note [Gradients in the operand's layout]: the gradient then reaches the tensor behind the
+/// transpose (a Linear layer's weight) contiguous; computed in the view's own layout it would
+/// need a strided transposing copy there, which took 9% of a Fashion-MNIST MLP epoch.
+Tensor as_transposed(const Tensor& xt) {
+  const std::int64_t rows = xt.shape()[1], cols = xt.shape()[0];
+  return detail::make_view(xt, {rows, cols}, {1, rows}, 0);
+}
+
 struct MatmulStep final : detail::TensorStep {
   MatmulStep(const Tensor& a, const Tensor& b, std::int64_t batches)
       : TensorStep("matmul"), a_(a), b_(b), batches_(batches) {}
@@ -81,12 +97,20 @@ struct MatmulStep final : detail::TensorStep {
     const bool batched = g.dim() == 3;
     // dA = dD Bᵀ, dB = Aᵀ dD, per batch; a broadcast batch is summed by reduce_to.
     if (wants(0)) {
-      const Shape full = batched ? Shape{batches_, m, k} : Shape{m, k};
-      give(0, detail::reduce_to(product_t(g, false, b, true, batches_, full), a.shape()));
+      if (!batched && stored_transposed(a)) {  // dAᵀ = B dDᵀ
+        give(0, as_transposed(product_t(b, false, g, true, 1, {k, m})));
+      } else {
+        const Shape full = batched ? Shape{batches_, m, k} : Shape{m, k};
+        give(0, detail::reduce_to(product_t(g, false, b, true, batches_, full), a.shape()));
+      }
     }
     if (wants(1)) {
-      const Shape full = batched ? Shape{batches_, k, n} : Shape{k, n};
-      give(1, detail::reduce_to(product_t(a, true, g, false, batches_, full), b.shape()));
+      if (!batched && stored_transposed(b)) {  // dBᵀ = dDᵀ A
+        give(1, as_transposed(product_t(g, true, a, false, 1, {n, k})));
+      } else {
+        const Shape full = batched ? Shape{batches_, k, n} : Shape{k, n};
+        give(1, detail::reduce_to(product_t(a, true, g, false, batches_, full), b.shape()));
+      }
     }
   }
   detail::Saved a_, b_;

@@ -32,6 +32,15 @@ struct ViewStep final : detail::TensorStep {
   ViewStep(std::string_view name, Shape input, Layout rel)
       : TensorStep(name), input_(input), rel_(std::move(rel)) {}
   void run(Tensor g) override {
+    // A permutation (transpose) whose gradient arrives already laid out as the view of a
+    // contiguous input (Note [Gradients in the operand's layout] in matmul.cpp): its buffer is
+    // that input's gradient as it stands, so no scatter is needed.
+    if (rel_.offset == 0 && g.impl().offset == 0 && g.strides() == rel_.strides &&
+        g.shape().numel() == input_.numel() &&
+        g.impl().storage->bytes >= static_cast<std::size_t>(input_.numel()) * dtype_size(g.dtype())) {
+      give(0, detail::make_view(g, input_, contiguous_strides(input_), 0));
+      return;
+    }
     Tensor gx = Tensor::zeros(input_, g.dtype());
     detail::add_into(detail::make_view(gx, rel_.shape, rel_.strides, rel_.offset), g);
     give(0, std::move(gx));
