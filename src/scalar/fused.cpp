@@ -61,9 +61,9 @@ class SpanRecording {
 // prod's partials are partial_i = (x_0 ... x_{i-1}) (x_{i+1} ... x_{n-1}), formed as a prefix
 // product times a suffix product: no division, so a zero factor is handled exactly. One chain
 // of multiplications each way would run at the multiply's latency, several times slower than
-// the loads allow, so the span is cut into kChains pieces whose chains run interleaved, and
-// each piece's partials are then scaled by the product of the other pieces (itself formed by
-// prefix and suffix over the pieces). Returns the product of all.
+// the loads allow, so the span is cut into kChains pieces whose chains run interleaved; each
+// piece's suffix chain starts from the product of the other pieces (itself formed by prefix and
+// suffix over the pieces), so its partials come out whole. Returns the product of all.
 double products_of_all_but_one(std::span<const Var> xs, double* partials, SpanRecording& rec) {
   constexpr std::size_t kChains = 4;
   const std::size_t n = xs.size();
@@ -84,19 +84,8 @@ double products_of_all_but_one(std::span<const Var> xs, double* partials, SpanRe
     for (std::size_t i = begin[c] + shortest; i < begin[c + 1]; ++i) forward(c, i);
   }
 
-  std::array<double, kChains> suffix{1.0, 1.0, 1.0, 1.0};
-  const auto backward = [&](std::size_t c, std::size_t i) {
-    partials[i] *= suffix[c];
-    suffix[c] *= xs[i].value();
-  };
-  for (std::size_t c = 0; c < kChains; ++c) {
-    for (std::size_t i = begin[c + 1]; i-- > begin[c] + shortest;) backward(c, i);
-  }
-  for (std::size_t j = shortest; j-- > 0;) {
-    for (std::size_t c = 0; c < kChains; ++c) backward(c, begin[c] + j);
-  }
-
-  // others[c] = the product of every piece but c; prefix[c] is piece c's product.
+  // others[c] = the product of every piece but c (prefix[c] is piece c's product). Each suffix
+  // chain starts from it, so one backward pass gives the partials their final value.
   std::array<double, kChains> others{};
   double running = 1.0;
   for (std::size_t c = 0; c < kChains; ++c) {
@@ -109,8 +98,17 @@ double products_of_all_but_one(std::span<const Var> xs, double* partials, SpanRe
     others[c] *= running;
     running *= prefix[c];
   }
+
+  std::array<double, kChains> suffix = others;
+  const auto backward = [&](std::size_t c, std::size_t i) {
+    partials[i] *= suffix[c];
+    suffix[c] *= xs[i].value();
+  };
   for (std::size_t c = 0; c < kChains; ++c) {
-    for (std::size_t i = begin[c]; i < begin[c + 1]; ++i) partials[i] *= others[c];
+    for (std::size_t i = begin[c + 1]; i-- > begin[c] + shortest;) backward(c, i);
+  }
+  for (std::size_t j = shortest; j-- > 0;) {
+    for (std::size_t c = 0; c < kChains; ++c) backward(c, begin[c] + j);
   }
   return all;
 }
