@@ -136,21 +136,7 @@ void accumulate(GradCell& cell, Tensor g) {
     cell.grad = copy_values(Tensor(cell.grad)).impl_ptr();
     cell.grad_shared = false;
   }
-  Tensor grad(cell.grad);
-  if (g.is_contiguous() && grad.is_contiguous()) {
-    // Equal shapes (checked above), both contiguous: a flat loop, without add_into's
-    // broadcasting machinery (Note [Same-shape elementwise operations] in elementwise.cpp).
-    dispatch(g.dtype(), [&]<class T>() {
-      T* d = elements<T>(grad);
-      const T* x = elements<T>(g);
-      parallel_range(g.numel(), 1, kParallelGrain, [&](std::int64_t b, std::int64_t e) {
-#pragma omp simd
-        for (std::int64_t i = b; i < e; ++i) d[i] += x[i];
-      });
-    });
-    return;
-  }
-  add_into(grad, g);
+  add_into(Tensor(cell.grad), g);
 }
 
 // Note [Shared gradients of intermediates]

@@ -43,6 +43,19 @@ double sum_run(const T* x, std::int64_t n, std::int64_t s) {
 }  // namespace
 
 void add_into(const Tensor& dst, const Tensor& src) {
+  if (dst.shape() == src.shape() && dst.is_contiguous() && src.is_contiguous()) {
+    // The common case (a gradient added into another of its shape): one flat loop, without the
+    // broadcasting machinery (Note [Same-shape elementwise operations] in elementwise.cpp).
+    dispatch(dst.dtype(), [&]<class T>() {
+      T* d = elements<T>(dst);
+      const T* s = elements<T>(src);
+      parallel_range(dst.numel(), 1, kParallelGrain, [&](std::int64_t b, std::int64_t e) {
+#pragma omp simd
+        for (std::int64_t i = b; i < e; ++i) d[i] += s[i];
+      });
+    });
+    return;
+  }
   const Shape shape = broadcast_shapes(dst.shape(), src.shape(), "add_into");
   const Shape dstr = broadcast_strides(dst, shape);
   const Shape sstr = broadcast_strides(src, shape);

@@ -119,7 +119,7 @@ class DotWriter {
       if (a->op == kConstantOp) return Kind::constant;
       return Kind::gate;
     }
-    return e.a == 0 && e.b == 0 ? Kind::leaf : Kind::gate;
+    return Tape::is_leaf(e) ? Kind::leaf : Kind::gate;
   }
 
   // What the output depends on: one reverse sweep, marking operands of marked slots.

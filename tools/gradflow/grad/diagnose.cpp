@@ -34,7 +34,7 @@ std::string gradient_origin(const Tape& tape, const expr::Evaluation& ev) {
   for (Slot s = output; s > 0; --s) {
     const SlotAnnotation* a = tape.annotation(s);
     const TapeEntry& e = tape.entries()[s];
-    if (a == nullptr || e.a >= kFirstMarker || (e.a == 0 && e.b == 0)) continue;
+    if (a == nullptr || e.a >= kFirstMarker || Tape::is_leaf(e)) continue;
     const double upstream = tape.adjoint(s);
     if (!std::isfinite(upstream) || upstream == 0.0) continue;
     const Slot ops[2] = {e.a, e.b};
