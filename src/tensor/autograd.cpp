@@ -8,7 +8,10 @@
 
 #include <gradflow/core/error.hpp>
 
+#include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace gradflow::detail {
 
@@ -88,6 +91,7 @@ void TensorStep::backward(double* adjoints) {
   }
   // Backward computes with tensor operations; they must not record onto the tape being swept.
   NoGradGuard no_grad;
+  if (!takes_any_layout() && !g.is_contiguous()) g = copy_values(g);
   adjoints_ = adjoints;
   run(std::move(g));
 }
@@ -111,6 +115,27 @@ void TensorStep::give(std::size_t i, Tensor g) {
   if (!cell.leaf) adjoints_[cell.slot] += 1.0;  // Note [Slots of steps]: the producer is reached
 }
 
+namespace {
+/// True when t's elements fill its storage exactly, in some order of its axes: offset 0, no
+/// gaps, no element twice (a contiguous tensor, or one of its transposes or permutations).
+bool is_dense(const Tensor& t) {
+  const TensorImpl& impl = t.impl();
+  if (impl.offset != 0) return false;
+  std::vector<std::pair<std::int64_t, std::int64_t>> axes;  // (stride, size), size > 1
+  for (std::size_t d = 0; d < impl.shape.size(); ++d) {
+    if (impl.shape[d] == 0) return false;
+    if (impl.shape[d] > 1) axes.emplace_back(impl.strides[d], impl.shape[d]);
+  }
+  std::sort(axes.begin(), axes.end());
+  std::int64_t expected = 1;
+  for (const auto& [stride, size] : axes) {
+    if (stride != expected) return false;
+    expected *= size;
+  }
+  return impl.storage->bytes >= static_cast<std::size_t>(expected) * dtype_size(t.dtype());
+}
+}  // namespace
+
 void accumulate(GradCell& cell, Tensor g) {
   if (g.shape() != cell.shape) {
     fail("backward: a gradient of shape " + g.shape().str() + " reached a tensor of shape " +
@@ -119,12 +144,20 @@ void accumulate(GradCell& cell, Tensor g) {
   if (g.dtype() != cell.dtype) g = copy_values(g.detach().to(cell.dtype));
   if (!cell.grad) {
     const auto& impl = g.impl_ptr();
-    const bool plain = impl->cell == nullptr && g.is_contiguous();
+    const bool plain = impl->cell == nullptr && (g.is_contiguous() || (!cell.leaf && is_dense(g)));
     const bool alone = plain && impl.use_count() == 1 && impl->storage.use_count() == 1;
     if (alone) {
       cell.grad = impl;
     } else if (plain && !cell.leaf) {
-      // Note [Shared gradients of intermediates]: no copy until a second gradient arrives.
+      // Note [Gradients in a permuted layout]
+// matmul computes the gradient of an operand stored transposed (a Linear layer's weight.t())
+// transposed, so that it arrives as a dense tensor with permuted strides (Note [Gradients in
+// the operand's layout] in matmul.cpp). An intermediate's cell keeps such a gradient as it is;
+// the step that reads it copies it into the contiguous layout unless it says it takes any
+// layout. The transpose's own step does, and hands the buffer on as its input's gradient:
+// before, the copy here and a strided scatter there each cost a pass over every weight.
+
+// Note [Shared gradients of intermediates]: no copy until a second gradient arrives.
       cell.grad = impl;
       cell.grad_shared = true;
     } else {
@@ -138,6 +171,14 @@ void accumulate(GradCell& cell, Tensor g) {
   }
   add_into(Tensor(cell.grad), g);
 }
+
+// Note [Gradients in a permuted layout]
+// matmul computes the gradient of an operand stored transposed (a Linear layer's weight.t())
+// transposed, so that it arrives as a dense tensor with permuted strides (Note [Gradients in
+// the operand's layout] in matmul.cpp). An intermediate's cell keeps such a gradient as it is;
+// the step that reads it copies it into the contiguous layout unless it says it takes any
+// layout. The transpose's own step does, and hands the buffer on as its input's gradient:
+// before, the copy here and a strided scatter there each cost a pass over every weight.
 
 // Note [Shared gradients of intermediates]
 // An operation whose backward hands one tensor to two inputs (x + b passes dy to both) used to

@@ -66,8 +66,11 @@ class TensorStep : public BackwardStep, public Pooled {
   std::vector<Slot> var_slots;                 // Var inputs (bridges), for inputs()
 
  protected:
-  /// Computes the inputs' gradients from the output's (contiguous, the output's shape).
+  /// Computes the inputs' gradients from the output's (the output's shape; contiguous unless
+  /// takes_any_layout()).
   virtual void run(Tensor grad_out) = 0;
+  /// Whether run() reads a gradient with any strides. Note [Gradients in a permuted layout].
+  virtual bool takes_any_layout() const { return false; }
   /// Whether input i wants a gradient.
   bool wants(std::size_t i) const { return in_cells[i] != nullptr; }
   /// Adds g (input i's shape) into input i's gradient and marks its producer reached. A g

@@ -38,13 +38,16 @@ struct ViewStep final : detail::TensorStep {
     if (rel_.offset == 0 && g.impl().offset == 0 && g.strides() == rel_.strides &&
         g.shape().numel() == input_.numel() &&
         g.impl().storage->bytes >= static_cast<std::size_t>(input_.numel()) * dtype_size(g.dtype())) {
-      give(0, detail::make_view(g, input_, contiguous_strides(input_), 0));
+      Tensor gx = detail::make_view(g, input_, contiguous_strides(input_), 0);
+      g = Tensor();  // gx alone holds the buffer now, so a leaf adopts it without a copy
+      give(0, std::move(gx));
       return;
     }
     Tensor gx = Tensor::zeros(input_, g.dtype());
     detail::add_into(detail::make_view(gx, rel_.shape, rel_.strides, rel_.offset), g);
     give(0, std::move(gx));
   }
+  bool takes_any_layout() const override { return true; }
   Shape input_;
   Layout rel_;  // the view, taken of a contiguous tensor of the input's shape
 };

@@ -156,6 +156,25 @@ TEST_F(TensorAutograd, RetainGradShowsIntermediates) {
   EXPECT_FALSE((x * 2.0).grad().defined());
 }
 
+// A Linear layer's x Wᵀ: the gradient of Wᵀ is computed in W's layout (permuted for Wᵀ).
+// Retained, it reads as Wᵀ's gradient; W's own gradient is its transpose.
+TEST_F(TensorAutograd, GradientOfTransposedWeightInEitherLayout) {
+  for (DType dt : {DType::Float32, DType::Float64}) {
+    new_graph();
+    Tensor W = Tensor::randn({4, 3}, 1, dt).requires_grad_();
+    const Tensor x = Tensor::randn({5, 3}, 2, dt);
+    Tensor wt = W.t();
+    wt.retain_grad();
+    const Tensor dy = Tensor::randn({5, 4}, 3, dt);
+    matmul(x, wt).backward(dy);
+    NoGradGuard no_grad;
+    const Tensor expected = matmul(x.t(), dy);  // d(Wᵀ) = xᵀ dy, [3, 4]
+    expect_close(wt.grad(), expected);
+    expect_close(W.grad(), expected.t().contiguous());
+    EXPECT_TRUE(W.grad().is_contiguous());
+  }
+}
+
 TEST_F(TensorAutograd, VarTimesTensorAndTensorLossAsVar) {
   Var alpha = 2.0;
   Tensor x = tensor({1, 2, 3}, {3}, DType::Float64).requires_grad_();

@@ -80,6 +80,17 @@ std::vector<OpCase> other_cases() {
       {"matmul", {{{2, 3}}, {{3, 4}}}, [](const V& x) { return matmul(x[0], x[1]); }},
       {"matmul_transposed_views", {{{3, 2}}, {{4, 3}}},
        [](const V& x) { return matmul(x[0].t(), x[1].t()); }},
+      // Note [Gradients in a permuted layout]: the transposed operand's gradient arrives
+      // permuted; it must reach an intermediate producer, a second use and a further view right.
+      {"matmul_by_transposed_intermediate", {{{2, 3}}, {{4, 3}}},
+       [](const V& x) { return matmul(x[0], (x[1] * x[1]).t()); }},
+      {"matmul_transposed_used_twice", {{{2, 3}}, {{4, 3}}},
+       [](const V& x) {
+         const Tensor wt = x[1].t();
+         return matmul(x[0], wt) + matmul(x[0] * x[0], wt);
+       }},
+      {"matmul_by_transposed_reshape", {{{2, 3}}, {{12}}},
+       [](const V& x) { return matmul(x[0], x[1].reshape({4, 3}).t()); }},
       {"matmul_vector", {{{2, 3}}, {{3}}}, [](const V& x) { return matmul(x[0], x[1]); }},
       {"matmul_vector_left", {{{3}}, {{3, 2}}}, [](const V& x) { return matmul(x[0], x[1]); }},
       {"matmul_batched", {{{2, 2, 3}}, {{2, 3, 2}}}, [](const V& x) { return matmul(x[0], x[1]); }},
