@@ -31,6 +31,8 @@
 #include "autograd.hpp"
 #include "blas.hpp"
 #include "kernels.hpp"
+#include "max_pool_2x2.hpp"
+#include "runs.hpp"
 
 #include <gradflow/core/error.hpp>
 #include <gradflow/tensor/ops.hpp>
@@ -67,11 +69,11 @@ void over_items(std::int64_t items, std::int64_t work, F&& f) {
   detail::parallel_range(items, 1, grain, f);
 }
 
-/// padded [C, H+2p, W+2p] = image with a zero border of g.pad (Note [Padded im2col]).
+/// The interior of padded [C, H+2p, W+2p] = image (Note [Padded im2col]). The border is
+/// never written: zeroed once, it serves every image.
 template <class T>
 void pad_image(const T* img, const ConvGeometry& g, T* padded) {
   const std::int64_t hp = g.padded_h(), wp = g.padded_w();
-  std::fill(padded, padded + g.padded_image(), T(0));
   for (std::int64_t ci = 0; ci < g.c; ++ci) {
     for (std::int64_t y = 0; y < g.h; ++y) {
       const T* src = img + (ci * g.h + y) * g.w;
@@ -105,15 +107,14 @@ void im2col(const T* padded, const ConvGeometry& g, T* cols, std::int64_t ld) {
       for (std::int64_t j = 0; j < g.kw; ++j) {
         T* row = cols + ((ci * g.kh + i) * g.kw + j) * ld;
         const T* src = padded + (ci * hp + i) * wp + j;
+        if (s == 1) {
+          detail::copy_runs(src, wp, g.oh, ow, row);
+          continue;
+        }
         for (std::int64_t y = 0; y < g.oh; ++y) {
           T* out = row + y * ow;
           const T* in = src + y * s * wp;
-          if (s == 1) {
-#pragma omp simd
-            for (std::int64_t x = 0; x < ow; ++x) out[x] = in[x];
-          } else {
-            for (std::int64_t x = 0; x < ow; ++x) out[x] = in[x * s];
-          }
+          for (std::int64_t x = 0; x < ow; ++x) out[x] = in[x * s];
         }
       }
     }
@@ -130,15 +131,14 @@ void col2im(const T* cols, std::int64_t ld, const ConvGeometry& g, T* padded) {
       for (std::int64_t j = 0; j < g.kw; ++j) {
         const T* row = cols + ((ci * g.kh + i) * g.kw + j) * ld;
         T* dst = padded + (ci * hp + i) * wp + j;
+        if (s == 1) {
+          detail::add_runs(row, g.oh, ow, dst, wp);
+          continue;
+        }
         for (std::int64_t y = 0; y < g.oh; ++y) {
           const T* in = row + y * ow;
           T* out = dst + y * s * wp;
-          if (s == 1) {
-#pragma omp simd
-            for (std::int64_t x = 0; x < ow; ++x) out[x] += in[x];
-          } else {
-            for (std::int64_t x = 0; x < ow; ++x) out[x * s] += in[x];
-          }
+          for (std::int64_t x = 0; x < ow; ++x) out[x * s] += in[x];
         }
       }
     }
@@ -157,7 +157,7 @@ template <class T>
 void chunk_columns(const T* x, const ConvGeometry& g, std::int64_t n0, std::int64_t nb, T* cols) {
   const std::int64_t block = g.ckk() * g.spatial();
   over_items(nb, block, [&](std::int64_t b, std::int64_t e) {
-    std::vector<T> padded(static_cast<std::size_t>(g.padded_image()));
+    std::vector<T> padded(static_cast<std::size_t>(g.padded_image()));  // zeroed
     for (std::int64_t k = b; k < e; ++k) {
       pad_image(x + (n0 + k) * g.c * g.h * g.w, g, padded.data());
       im2col(padded.data(), g, cols + k * block, g.spatial());
@@ -280,14 +280,6 @@ struct MaxPoolStep final : detail::TensorStep {
   Argmax argmax_;
 };
 
-/// Whether candidate v takes the window's max from best: a larger number, or a NaN (so a NaN
-/// wins over numbers, the last NaN of the window). Bitwise, not short-circuit, so that the
-/// loop over a row of windows is vectorised with selects: on activations the comparison is a
-/// coin toss, and its mispredicted branches were 11% of the CNN step.
-template <class T>
-inline bool takes_max(T v, T best) {
-  return (v > best) | (v != v);
-}
 /// Max pooling of the planes [p0, p1). The first maximum of a window in row-major order wins,
 /// and a NaN wins over numbers (the last NaN of the window), as before the fast paths.
 template <class T>
@@ -306,24 +298,7 @@ void max_pool_planes(const T* px, const PoolGeometry& g, std::int64_t p0, std::i
         const auto base = static_cast<std::int32_t>(2 * y * g.w);
         T* orow = op + y * g.ow;
         std::int32_t* arow = ap + y * g.ow;
-#pragma omp simd
-        for (std::int64_t xo = 0; xo < g.ow; ++xo) {
-          const auto c = static_cast<std::int32_t>(2 * xo);
-          T best = r0[c];
-          std::int32_t at = base + c;
-          const T v1 = r0[c + 1], v2 = r1[c], v3 = r1[c + 1];
-          bool t = takes_max(v1, best);
-          best = t ? v1 : best;
-          at = t ? base + c + 1 : at;
-          t = takes_max(v2, best);
-          best = t ? v2 : best;
-          at = t ? base + wi + c : at;
-          t = takes_max(v3, best);
-          best = t ? v3 : best;
-          at = t ? base + wi + c + 1 : at;
-          orow[xo] = best;
-          arow[xo] = at;
-        }
+        detail::max_pool_2x2_row(r0, r1, g.ow, base, wi, orow, arow);
       }
       continue;
     }
