@@ -18,7 +18,15 @@
 //   GEMM over the batch (dW = dY' colsᵀ, which also needed dY copied into [F, N*S]).
 // - dcols = W2ᵀ dY, consumed by col2im at once: 3.6 ms against 4.8 ms over the batch, whose
 //   20 MiB of column gradients a beta=0 GEMM also had to zero first (3% of the step).
-// Images go in chunks of one per thread, which share the chunk's im2col and col2im.
+//
+// Note [Threads over images]
+// With T threads, each takes a share of the images and runs their im2col, GEMMs and col2im
+// itself, with BLAS kept to the calling thread (SerialBlas). Before, the threads shared each
+// image's im2col and OpenBLAS split each small GEMM: one OpenBLAS parallel region per image
+// and GEMM, each waiting for OpenBLAS's own workers, so two threads were slower than one.
+// The weight gradient is summed per group of kImagesPerGroup images, and the groups' sums are
+// added in group order: the split between threads never changes the order of any sum, so
+// the results are the same bits at any thread count.
 //
 // Note [Padded im2col]
 // Each image is first copied into a plane with a zero border of `pad`, so that column row
@@ -145,25 +153,38 @@ void col2im(const T* cols, std::int64_t ld, const ConvGeometry& g, T* padded) {
   }
 }
 
-/// Images per chunk: one per thread, so that the threads share a chunk's im2col and col2im.
-/// Every GEMM is per image, so the results do not depend on it.
-std::int64_t chunk_images(const ConvGeometry& g) {
-  return std::clamp<std::int64_t>(detail::kernel_threads(), 1, std::max<std::int64_t>(1, g.n));
+/// One thread's scratch for one image at a time: the zero-bordered plane (Note [Padded
+/// im2col]) and the image's columns [C*KH*KW, S].
+template <class T>
+struct ImageScratch {
+  explicit ImageScratch(const ConvGeometry& g)
+      : padded(static_cast<std::size_t>(g.padded_image())),  // zeroed: the border stays zero
+        cols(std::make_unique_for_overwrite<T[]>(static_cast<std::size_t>(g.ckk() * g.spatial()))) {}
+  /// cols = the columns of `image` ([C, H, W]).
+  void columns_of(const T* image, const ConvGeometry& g) {
+    pad_image(image, g, padded.data());
+    im2col(padded.data(), g, cols.get(), g.spatial());
+  }
+  std::vector<T> padded;
+  std::unique_ptr<T[]> cols;
+};
+
+/// Runs f(begin, end) over [0, items) items of `work` elements each (Note [Threads over
+/// images]): split between the threads when there is enough work, BLAS then on the calling
+/// thread only.
+template <class F>
+void over_images(std::int64_t items, std::int64_t work, F&& f) {
+  const std::int64_t grain = std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(1, work));
+  if (items < 2 * grain || detail::kernel_threads() <= 1) {
+    if (items > 0) f(std::int64_t{0}, items);
+    return;
+  }
+  const detail::SerialBlas serial_blas;
+  detail::parallel_range(items, 1, grain, f);
 }
 
-/// The columns of the images [n0, n0 + nb), image k's [C*KH*KW, S] at cols + k*C*KH*KW*S, made
-/// over images in parallel.
-template <class T>
-void chunk_columns(const T* x, const ConvGeometry& g, std::int64_t n0, std::int64_t nb, T* cols) {
-  const std::int64_t block = g.ckk() * g.spatial();
-  over_items(nb, block, [&](std::int64_t b, std::int64_t e) {
-    std::vector<T> padded(static_cast<std::size_t>(g.padded_image()));  // zeroed
-    for (std::int64_t k = b; k < e; ++k) {
-      pad_image(x + (n0 + k) * g.c * g.h * g.w, g, padded.data());
-      im2col(padded.data(), g, cols + k * block, g.spatial());
-    }
-  });
-}
+/// Images per partial sum of the weight gradient (Note [Threads over images]).
+constexpr std::int64_t kImagesPerGroup = 4;
 
 struct Conv2dStep final : detail::TensorStep {
   Conv2dStep(const Tensor& x, const Tensor& w, ConvGeometry g)
@@ -176,7 +197,7 @@ struct Conv2dStep final : detail::TensorStep {
     Tensor dw = wants(1) ? detail::empty_like_shape({g.f, g.c, g.kh, g.kw}, x.dtype()) : Tensor();
     Tensor db = wants(2) ? Tensor::empty({g.f}, x.dtype()) : Tensor();
     dispatch(x.dtype(), [&]<class T>() {
-      const std::int64_t sp = g.spatial(), block = g.ckk() * sp;
+      const std::int64_t sp = g.spatial(), ckk = g.ckk(), in_image = g.c * g.h * g.w;
       const T* pg = elements<T>(grad);
       // Image n's dY is [F, S] at pg + n*F*S, a matrix as it stands (Note [Convolution per image]).
       auto dy = [&](std::int64_t n) { return detail::Mat<T>{pg + n * g.f * sp, g.f, sp, sp, 1}; };
@@ -194,42 +215,39 @@ struct Conv2dStep final : detail::TensorStep {
         }
       }
       if (!wants(0) && !wants(1)) return;
-      const detail::Mat<T> w2t = detail::Mat<T>{elements<T>(w), g.f, g.ckk(), g.ckk(), 1}.t();
-      const std::int64_t chunk = chunk_images(g);
-      // One buffer for a chunk's columns (dW) and then its column gradients (dx).
-      Tensor work = detail::empty_like_shape({chunk, g.ckk(), sp}, x.dtype());
-      T* pc = elements<T>(work);
-      // dWᵀ [C*KH*KW, F], summed over the images, transposed into dW at the end.
-      Tensor dwt = wants(1) ? Tensor::zeros({g.ckk(), g.f}, x.dtype()) : Tensor();
-      for (std::int64_t n0 = 0; n0 < g.n; n0 += chunk) {
-        const std::int64_t nb = std::min(chunk, g.n - n0);
-        if (wants(1)) {
-          chunk_columns(elements<T>(x), g, n0, nb, pc);
-          for (std::int64_t k = 0; k < nb; ++k) {
-            const detail::Mat<T> cols{pc + k * block, g.ckk(), sp, sp, 1};
-            detail::gemm<T>(cols, dy(n0 + k).t(), elements<T>(dwt), T(1));  // dWᵀ += cols dYᵀ
+      const detail::Mat<T> w2t = detail::Mat<T>{elements<T>(w), g.f, ckk, ckk, 1}.t();
+      const T* px = elements<T>(x);
+      T* pdx = wants(0) ? elements<T>(dx) : nullptr;
+      // Per group of images, the sum of cols dYᵀ over its images: a part of dWᵀ [C*KH*KW, F].
+      const std::int64_t groups = (g.n + kImagesPerGroup - 1) / kImagesPerGroup;
+      Tensor partial = wants(1) ? Tensor::zeros({groups, ckk, g.f}, x.dtype()) : Tensor();
+      T* pp = wants(1) ? elements<T>(partial) : nullptr;
+      over_images(groups, kImagesPerGroup * ckk * sp, [&](std::int64_t gb, std::int64_t ge) {
+        ImageScratch<T> scratch(g);
+        std::vector<T> dpadded(wants(0) ? static_cast<std::size_t>(g.padded_image()) : 0);
+        for (std::int64_t k = gb * kImagesPerGroup; k < std::min(g.n, ge * kImagesPerGroup); ++k) {
+          if (wants(1)) {
+            scratch.columns_of(px + k * in_image, g);
+            const detail::Mat<T> cols{scratch.cols.get(), ckk, sp, sp, 1};
+            T* part = pp + (k / kImagesPerGroup) * ckk * g.f;
+            detail::gemm<T>(cols, dy(k).t(), part, T(1));  // dWᵀ part += cols dYᵀ
+          }
+          if (wants(0)) {
+            detail::gemm<T>(w2t, dy(k), scratch.cols.get(), T(0));  // dcols = W2ᵀ dY
+            std::fill(dpadded.begin(), dpadded.end(), T(0));
+            col2im(scratch.cols.get(), sp, g, dpadded.data());
+            unpad_image(dpadded.data(), g, pdx + k * in_image);
           }
         }
-        if (wants(0)) {
-          for (std::int64_t k = 0; k < nb; ++k) {
-            detail::gemm<T>(w2t, dy(n0 + k), pc + k * block, T(0));  // dcols = W2ᵀ dY
-          }
-          T* px = elements<T>(dx);
-          over_items(nb, block, [&](std::int64_t b, std::int64_t e) {
-            std::vector<T> padded(static_cast<std::size_t>(g.padded_image()));
-            for (std::int64_t k = b; k < e; ++k) {
-              std::fill(padded.begin(), padded.end(), T(0));
-              col2im(pc + k * block, sp, g, padded.data());
-              unpad_image(padded.data(), g, px + (n0 + k) * g.c * g.h * g.w);
-            }
-          });
-        }
-      }
-      if (wants(1)) {
-        const T* pt = elements<T>(dwt);
+      });
+      if (wants(1)) {  // dW = the sum of the parts, in group order, transposed
         T* pw = elements<T>(dw);
         for (std::int64_t fi = 0; fi < g.f; ++fi) {
-          for (std::int64_t r = 0; r < g.ckk(); ++r) pw[fi * g.ckk() + r] = pt[r * g.f + fi];
+          for (std::int64_t r = 0; r < ckk; ++r) {
+            T s = T(0);
+            for (std::int64_t q = 0; q < groups; ++q) s += pp[(q * ckk + r) * g.f + fi];
+            pw[fi * ckk + r] = s;
+          }
         }
       }
     });
@@ -359,31 +377,32 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, std
                                    std::to_string(g.f) + "]");
     }
   }
+  // The GEMMs' extents, checked here: the images' threads must not throw.
+  for (std::int64_t extent : {g.ckk(), g.spatial(), g.f}) (void)detail::as_int(extent);
   const Tensor x = input.contiguous().detach();
   const Tensor w = weight.contiguous().detach();
   const Tensor b = bias.defined() ? bias.contiguous().detach() : Tensor();
   Tensor out = detail::empty_like_shape({g.n, g.f, g.oh, g.ow}, input.dtype());
   const bool record = detail::needs_grad({&input, &weight, &bias}, "conv2d");
   dispatch(input.dtype(), [&]<class T>() {
-    const std::int64_t sp = g.spatial(), block = g.ckk() * sp, chunk = chunk_images(g);
-    Tensor cols = detail::empty_like_shape({chunk, g.ckk(), sp}, input.dtype());
-    T* pc = elements<T>(cols);
+    const std::int64_t sp = g.spatial(), in_image = g.c * g.h * g.w;
     const detail::Mat<T> w2{elements<T>(w), g.f, g.ckk(), g.ckk(), 1};
+    const T* px = elements<T>(x);
     const T* pb = b.defined() ? elements<T>(b) : nullptr;
     T* po = elements<T>(out);
-    for (std::int64_t n0 = 0; n0 < g.n; n0 += chunk) {
-      const std::int64_t nb = std::min(chunk, g.n - n0);
-      chunk_columns(elements<T>(x), g, n0, nb, pc);
-      for (std::int64_t k = 0; k < nb; ++k) {
-        // Y = W2 cols is [F, S]: image n's NCHW output as it stands.
-        T* y = po + (n0 + k) * g.f * sp;
+    over_images(g.n, g.ckk() * sp, [&](std::int64_t begin, std::int64_t end) {
+      ImageScratch<T> scratch(g);
+      for (std::int64_t k = begin; k < end; ++k) {
+        scratch.columns_of(px + k * in_image, g);
+        // Y = W2 cols is [F, S]: image k's NCHW output as it stands.
+        T* y = po + k * g.f * sp;
         if (pb != nullptr) {
           for (std::int64_t fi = 0; fi < g.f; ++fi) std::fill(y + fi * sp, y + (fi + 1) * sp, pb[fi]);
         }
-        detail::gemm<T>(w2, detail::Mat<T>{pc + k * block, g.ckk(), sp, sp, 1}, y,
+        detail::gemm<T>(w2, detail::Mat<T>{scratch.cols.get(), g.ckk(), sp, sp, 1}, y,
                         pb != nullptr ? T(1) : T(0));
       }
-    }
+    });
   });
   if (record) {
     detail::record(out, std::make_unique<Conv2dStep>(x, w, g), {&input, &weight, &bias});

@@ -1,6 +1,7 @@
 // Threads for tensor kernels (gradflow's pool, thread_pool.hpp) and for BLAS, set together so
 // that "T threads" means T threads everywhere, as in PyTorch's set_num_threads.
 
+#include "blas.hpp"
 #include "kernels.hpp"
 #include "thread_pool.hpp"
 
@@ -49,6 +50,14 @@ void set_num_threads(int threads) {
 int get_num_threads() { return threads_setting().load(std::memory_order_relaxed); }
 
 namespace detail {
+
+SerialBlas::SerialBlas() : active_(kernel_threads() > 1) {
+  if (active_) openblas_set_num_threads(1);
+}
+
+SerialBlas::~SerialBlas() {
+  if (active_) openblas_set_num_threads(kernel_threads());
+}
 
 int kernel_threads() noexcept { return threads_setting().load(std::memory_order_relaxed); }
 

@@ -100,11 +100,36 @@ INSTANTIATE_TEST_SUITE_P(
     Geometries, ConvDirect,
     ::testing::Values(Geo{1, 1, 5, 5, 1, 3, 3, 1, 0}, Geo{3, 2, 6, 5, 4, 3, 3, 1, 1},
                       Geo{2, 3, 7, 9, 2, 5, 3, 2, 2}, Geo{4, 2, 8, 8, 3, 2, 2, 3, 1},
-                      Geo{2, 1, 3, 3, 2, 5, 5, 1, 2},   // kernel larger than the image
+                      Geo{2, 1, 3, 3, 2, 5, 5, 1, 2},    // kernel larger than the image
                       Geo{8, 3, 16, 16, 4, 5, 5, 1, 2},  // above the parallel threshold
                       Geo{6, 16, 14, 14, 8, 5, 5, 1, 2}, Geo{5, 2, 12, 10, 3, 3, 4, 2, 0},
                       // rows of 32 and 37 outputs: whole 16-lane pieces and a tail (runs.cpp)
                       Geo{2, 3, 6, 32, 4, 3, 3, 1, 1}, Geo{2, 2, 5, 37, 3, 5, 5, 1, 2}));
+
+// Note [Threads over images] in conv.cpp: the threads split the images, never a sum.
+TEST(ConvThreads, SameBitsAtAnyThreadCount) {
+  const int saved_threads = get_num_threads();
+  std::vector<std::vector<double>> first;
+  for (int threads : {1, 2, 3}) {
+    set_num_threads(threads);
+    Generator gen(11);
+    new_graph();
+    Tensor x = Tensor::randn({16, 4, 12, 12}, gen, DType::Float32).requires_grad_();
+    Tensor w = Tensor::randn({6, 4, 3, 3}, gen, DType::Float32).requires_grad_();
+    Tensor b = Tensor::randn({6}, gen, DType::Float32).requires_grad_();
+    Tensor y = conv2d(x, w, b, 1, 1);
+    y.backward(Tensor::randn(y.shape(), gen, DType::Float32));
+    const std::vector<std::vector<double>> got = {y.to_vector(), x.grad().to_vector(),
+                                                  w.grad().to_vector(), b.grad().to_vector()};
+    if (first.empty()) {
+      first = got;
+    } else {
+      for (std::size_t i = 0; i < got.size(); ++i)
+        EXPECT_EQ(got[i], first[i]) << i << ", " << threads << " threads";
+    }
+  }
+  set_num_threads(saved_threads);
+}
 
 TEST(MaxPoolDirect, MatchesTheDefinitionWithTiesAndNaN) {
   const int saved_threads = get_num_threads();
