@@ -5,6 +5,7 @@
 #include <gradflow/core/tape.hpp>
 
 #include <algorithm>
+#include <span>
 
 namespace gradflow {
 
@@ -37,6 +38,36 @@ void sweep_nary(const Tape& tape, const TapeEntry& e, double g, double* adj) {
   }
 }
 
+/// The leaf runs at or below the slot being swept, from the top down (Note [Leaf runs] in
+/// tape.hpp): the sweep jumps from `top` to below `first`.
+class RunsBelow {
+ public:
+  RunsBelow(std::span<const Tape::LeafRun> runs, Slot output)
+      : runs_(runs),
+        next_(static_cast<std::size_t>(
+            std::upper_bound(runs.begin(), runs.end(), output,
+                             [](Slot s, const Tape::LeafRun& r) { return s < r.first; }) -
+            runs.begin())) {
+    advance();
+    top = std::min(top, output);  // a backward from inside a run jumps at once
+  }
+  /// Moves to the next run down; top is 0 (a slot never swept) when there is none.
+  void advance() {
+    if (next_ == 0) {
+      top = 0;
+      return;
+    }
+    --next_;
+    top = runs_[next_].last;
+    first = runs_[next_].first;
+  }
+  Slot top = 0, first = 0;
+
+ private:
+  std::span<const Tape::LeafRun> runs_;
+  std::size_t next_;
+};
+
 /// The sweep, over any adjoint buffer. Entries that received no gradient are skipped: besides
 /// saving work, it keeps an infinite partial off the path to the output (sqrt at 0, say) from
 /// turning an operand's gradient into 0 * inf = NaN.
@@ -45,8 +76,8 @@ void sweep_nary(const Tape& tape, const TapeEntry& e, double g, double* adj) {
 /// Slot 0 only collects what nobody reads (a leaf's two operands, a unary gate's second, a
 /// constant operand) and is zeroed after the sweep. Adding into it anyway chains every such entry
 /// to the previous one through a store to slot 0 and its reload; a test of the slot is cheaper,
-/// and predictable. A leaf (both operands 0) is left at once, and so is the rest of its run
-/// (Note [Leaf runs] in tape.hpp).
+/// and predictable. A leaf (both operands 0) is left at once, and a run of leaves is jumped
+/// over (Note [Leaf runs] in tape.hpp).
 ///
 /// Note [The carry]
 /// Most entries feed the entry just before them (x = f(x) in a loop, s += x, every chain): slot
@@ -57,19 +88,21 @@ void sweep_nary(const Tape& tape, const TapeEntry& e, double g, double* adj) {
 /// with the store: the results are bit for bit the same. An entry with both operands at i-1
 /// (x * x) keeps the two stores, which fixes that order too.
 void sweep(const Tape& tape, Slot output, double* adj) {
-  const TapeEntry* entries = tape.entries().data();
+  const TapeEntry* entries = tape.raw_entries();
+  RunsBelow run(tape.leaf_runs(), output);
   double carry = 0.0;
   for (Slot i = output; i > 0; --i) {
     const double g = adj[i] + carry;  // carry is 0.0 unless entry i+1 fed slot i
     adj[i] = g;
     carry = 0.0;
-    if (g == 0.0) continue;
-    const TapeEntry& e = entries[i];
-    if (Tape::is_leaf(e)) {  // nothing to propagate, here or in the rest of its run
-      const Slot run_start = Tape::leaf_run_start(e);  // Note [Leaf runs]
-      if (run_start != 0) i = run_start;                // the loop's --i steps below the run
+    if (i == run.top) {  // leaves down to run.first: nothing to propagate, no entries to read
+      i = run.first;     // the loop's --i steps below the run
+      run.advance();
       continue;
     }
+    if (g == 0.0) continue;
+    const TapeEntry& e = entries[i];
+    if (Tape::is_leaf(e)) continue;  // nothing to propagate
     if (e.a >= kFirstMarker) [[unlikely]] {
       if (e.a == kStepMarker) {
         tape.step(e).backward(adj);
@@ -96,7 +129,7 @@ void sweep(const Tape& tape, Slot output, double* adj) {
 
 void Tape::prepare_adjoints() {
   const std::size_t size = this->size();
-  if (adjoints_.size() < size) adjoints_.resize(static_cast<std::size_t>(end_ - entries_));
+  if (adjoints_.size() < size) adjoints_.resize(capacity_);
   std::fill(adjoints_.begin() + adjoints_valid_, adjoints_.begin() + size, 0.0);
   adjoints_valid_ = static_cast<Slot>(size);
 }

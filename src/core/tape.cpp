@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <new>
 #include <string>
 
@@ -68,30 +69,36 @@ Tape::Tape() {
 Tape::~Tape() { std::free(entries_); }
 
 void Tape::grow() {
-  const std::size_t capacity = static_cast<std::size_t>(end_ - entries_);
+  const std::size_t capacity = capacity_;
   if (capacity >= kMaxSlots) {
     detail::fail("gradflow: the graph has reached 2^32 recorded operations, the most one tape "
                  "holds; call gradflow::new_graph() between independent computations");
   }
-  const std::size_t size = this->size();
   const std::size_t wanted =
       std::min<std::size_t>(kMaxSlots, std::max<std::size_t>(256, capacity * 2));
   void* grown = std::realloc(entries_, wanted * sizeof(TapeEntry));
   if (grown == nullptr) throw std::bad_alloc();
   entries_ = static_cast<TapeEntry*>(grown);
-  top_ = entries_ + size;
-  end_ = entries_ + wanted;
+  capacity_ = wanted;
 }
 
 Slot Tape::push_leaves(std::size_t count) {
-  const std::size_t size = this->size();
-  if (count > kMaxSlots - size) grow();  // fails with the message above
-  while (static_cast<std::size_t>(end_ - top_) < count) grow();
-  std::memset(static_cast<void*>(top_), 0, count * sizeof(TapeEntry));
-  top_ += count;
-  const Slot first = static_cast<Slot>(size);
-  if (count > 1) top_[-1].da = static_cast<double>(first);  // Note [Leaf runs]
+  if (count < 2) return count == 1 ? push_leaf() : static_cast<Slot>(size_);
+  if (count > kMaxSlots - size_) grow();  // fails with the message above
+  while (capacity_ - size_ < count) grow();
+  const auto first = static_cast<Slot>(size_);
+  size_ += count;
+  leaf_runs_.push_back(LeafRun{first, static_cast<Slot>(size_ - 1)});  // Note [Leaf runs]
+  side_records_ = true;
   return first;
+}
+
+TapeEntry Tape::entry(Slot slot) const noexcept {
+  // The last run starting at or below the slot.
+  const auto after = std::upper_bound(leaf_runs_.begin(), leaf_runs_.end(), slot,
+                                      [](Slot s, const LeafRun& r) { return s < r.first; });
+  if (after != leaf_runs_.begin() && slot <= std::prev(after)->last) return TapeEntry{0, 0, 0.0, 0.0};
+  return entries_[slot];
 }
 
 double* Tape::reserve_nary_partials(std::size_t count) {
@@ -153,7 +160,7 @@ void Tape::zero_grad() noexcept {
 }
 
 void Tape::clear() {
-  top_ = entries_ + 1;  // keep the sink
+  size_ = 1;  // keep the sink
   generation_ = generations.take();
   adjoints_valid_ = std::min<Slot>(adjoints_valid_, 1);
   swept_ = false;
@@ -162,6 +169,7 @@ void Tape::clear() {
   nary_slots_.clear();
   nary_partials_.clear();
   nary_records_.clear();
+  leaf_runs_.clear();
   steps_.clear();
   persistent_.clear();
   annotations_.clear();
@@ -171,7 +179,7 @@ void Tape::release_memory() {
   clear();
   std::free(entries_);
   entries_ = nullptr;
-  top_ = end_ = nullptr;
+  size_ = capacity_ = 0;
   push_leaf();
   adjoints_valid_ = 0;
   // Move-assign empty vectors: `v = {}` would pick operator=(initializer_list), which keeps the
@@ -181,6 +189,7 @@ void Tape::release_memory() {
   nary_slots_ = decltype(nary_slots_)();
   nary_partials_ = decltype(nary_partials_)();
   nary_records_ = decltype(nary_records_)();
+  leaf_runs_ = decltype(leaf_runs_)();
   steps_ = decltype(steps_)();
   persistent_ = decltype(persistent_)();
   annotations_ = decltype(annotations_)();
@@ -193,7 +202,7 @@ std::size_t Tape::bytes_in_use() const noexcept {
 }
 
 std::size_t Tape::bytes_reserved() const noexcept {
-  return static_cast<std::size_t>(end_ - entries_) * sizeof(TapeEntry) +
+  return capacity_ * sizeof(TapeEntry) +
          (adjoints_.capacity() + scratch_.capacity() + nary_partials_.capacity()) *
              sizeof(double) +
          nary_slots_.capacity() * sizeof(Slot) + nary_records_.capacity() * sizeof(NaryRecord);

@@ -49,7 +49,7 @@ class DotWriter {
       : tape_(tape), output_(output), options_(options), constant_value_(constant_value) {
     // Steps name themselves; a scalar output tells whether annotation was on.
     annotated_ = output == 0 || tape.annotation(output) != nullptr ||
-                 tape.entries()[output].a == kStepMarker;
+                 tape.entry(output).a == kStepMarker;
     show_gradients_ = options.gradients && output != 0 && tape.adjoint(output) != 0.0;
   }
 
@@ -84,7 +84,7 @@ class DotWriter {
   // ---- structure ----------------------------------------------------------------------------
 
   std::vector<Operand> operands(Slot s) const {
-    const TapeEntry& e = tape_.entries()[s];
+    const TapeEntry e = tape_.entry(s);
     std::vector<Operand> ops;
     if (e.a == kStepMarker) {
       for (Slot in : tape_.step(e).inputs()) ops.push_back({in, 0.0, false});
@@ -110,7 +110,7 @@ class DotWriter {
   }
 
   Kind kind(Slot s) const {
-    const TapeEntry& e = tape_.entries()[s];
+    const TapeEntry e = tape_.entry(s);
     if (e.a == kStepMarker) return Kind::step;
     if (e.a == kNaryMarker) return Kind::gate;
     if (const SlotAnnotation* a = tape_.annotation(s)) {
@@ -194,7 +194,7 @@ class DotWriter {
                 escape_html(a != nullptr ? number(a->value) : "const") + ">];\n";
         break;
       case Kind::step: {
-        const std::string label = escape_html(tape_.step(tape_.entries()[s]).label());
+        const std::string label = escape_html(tape_.step(tape_.entry(s)).label());
         out_ += "  " + id +
                 " [shape=box, style=\"rounded,filled\", fillcolor=\"#fff5cc\", label=<" + label +
                 (name.empty() ? "" : "<br/><i>" + name + "</i>") + ">];\n";

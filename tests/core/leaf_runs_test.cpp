@@ -1,6 +1,7 @@
-// The sweep jumps over runs of leaves (Note [Leaf runs] in tape.hpp). Whatever the jump skips
-// must be exactly what a leaf-by-leaf sweep would have left alone: gradients of leaves in, before
-// and after runs, of gates between runs, and of a backward pass that starts at a leaf.
+// The sweep jumps over runs of leaves (Note [Leaf runs] in tape.hpp), whose entries are never
+// written. Whatever the jump skips must be exactly what a leaf-by-leaf sweep would have left
+// alone: gradients of leaves in, before and after runs, of gates between runs, and of a
+// backward pass that starts at a leaf.
 
 #include <gradflow/gradflow.hpp>
 
@@ -67,6 +68,31 @@ TEST_F(LeafRuns, AGateFeedingTheSlotJustBelowARunStillCarries) {
   f.backward();
   EXPECT_DOUBLE_EQ(xs[1].grad(), 10.0);
   EXPECT_DOUBLE_EQ(xs[0].grad(), 0.0);
+}
+
+TEST_F(LeafRuns, ARunsEntriesAreNeverReadEvenWhenTheMemoryHoldsOldGates) {
+  // A run writes no entries: its slots keep the entries of the previous graph's gates. The sweep
+  // must jump over them and entry() must read them as leaves.
+  {
+    Var x = 1.5;
+    Var chain = x;
+    for (int i = 0; i < 50; ++i) chain = chain * 1.1 + x;
+  }
+  new_graph();
+  const std::vector<Var> xs = Var::leaves(std::vector<double>(20, 2.0));
+  const std::vector<Var> ys = Var::leaves(std::vector<double>(20, 3.0));  // adjacent runs
+  Var s;
+  for (std::size_t i = 0; i < xs.size(); i += 2) s += xs[i] * ys[i + 1];
+  s.backward();
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    EXPECT_DOUBLE_EQ(xs[i].grad(), i % 2 == 0 ? 3.0 : 0.0) << i;
+    EXPECT_DOUBLE_EQ(ys[i].grad(), i % 2 == 1 ? 2.0 : 0.0) << i;
+  }
+  const Tape& tape = Tape::current();
+  for (const Var& v : {xs[0], xs[7], xs[19], ys[0], ys[19]}) {
+    EXPECT_TRUE(Tape::is_leaf(tape.entry(v.slot("test"))));
+  }
+  EXPECT_FALSE(Tape::is_leaf(tape.entry(s.slot("test"))));
 }
 
 TEST_F(LeafRuns, ParamsBoundAmongRunsAccumulate) {

@@ -96,7 +96,7 @@ TEST_F(FusedPrimitives, DiagramsListEveryOperandOfACompactRecord) {
   const std::vector<Var> xs = Var::leaves(std::vector<double>{1.0, 2.0, 3.0});
   const Var s = sum(xs);
   const Tape& tape = Tape::current();
-  const TapeEntry& e = tape.entries()[s.slot("test")];
+  const TapeEntry e = tape.entry(s.slot("test"));
   ASSERT_EQ(e.a, kNaryMarker);
   ASSERT_EQ(tape.nary(e).count, 3u);
   for (std::size_t k = 0; k < 3; ++k) {

@@ -217,14 +217,14 @@ TEST_F(TensorAutograd, ThreadsRecordIndependentGraphs) {
 TEST_F(TensorAutograd, StepsDescribeThemselvesForDiagrams) {
   Tensor w = Tensor::ones({2, 3}).requires_grad_();
   const Tensor y = relu(matmul(w, Tensor::ones({3, 4})));
-  const auto entries = Tape::current().entries();
-  const TapeEntry& last = entries.back();
+  const Tape& tape = Tape::current();
+  const TapeEntry last = tape.entry(static_cast<Slot>(tape.size() - 1));
   ASSERT_EQ(last.a, kStepMarker);
-  const BackwardStep& step = Tape::current().step(last);
+  const BackwardStep& step = tape.step(last);
   EXPECT_EQ(step.name(), "relu");
   EXPECT_EQ(step.label(), "relu [2,4]");
   ASSERT_EQ(step.inputs().size(), 1u);
-  EXPECT_EQ(Tape::current().step(entries[step.inputs()[0]]).name(), "matmul");
+  EXPECT_EQ(tape.step(tape.entry(step.inputs()[0])).name(), "matmul");
   EXPECT_EQ(y.shape(), (std::vector<std::int64_t>{2, 4}));
 }
 

@@ -126,9 +126,9 @@ class Tape {
 
   /// Records an operation with two operands and returns its slot.
   Slot push(Slot a, double da, Slot b, double db) {
-    if (top_ == end_) [[unlikely]] grow();
-    *top_ = TapeEntry{a, b, da, db};
-    return static_cast<Slot>(top_++ - entries_);
+    if (size_ == capacity_) [[unlikely]] grow();
+    entries_[size_] = TapeEntry{a, b, da, db};
+    return static_cast<Slot>(size_++);
   }
   /// Records an operation with one operand.
   Slot push(Slot a, double da) { return push(a, da, 0, 0.0); }
@@ -137,14 +137,17 @@ class Tape {
   /// Records `count` leaves at once and returns the first slot; they are consecutive.
   Slot push_leaves(std::size_t count);
   /// Note [Leaf runs]
-  /// A leaf propagates nothing, so the top entry of a run of leaves made by push_leaves() keeps
-  /// the run's first slot in its unused `da`, and the sweep jumps from there to below the run:
-  /// 100,000 inputs cost one step, not 100,000. Every other leaf holds 0 there (the entries are
-  /// zero-filled, which is several times faster than writing a pattern), and the sweep simply
-  /// steps past it.
-  static Slot leaf_run_start(const TapeEntry& leaf) noexcept {
-    return static_cast<Slot>(leaf.da);
-  }
+  /// A leaf propagates nothing, so push_leaves() writes no entries for a run of leaves: it
+  /// notes the run's first and last slot, and the sweep jumps from the run's top to below it,
+  /// reading neither its entries nor its adjoints. 100,000 inputs cost one step, and no 2.4 MB
+  /// of zeroed entries (that memset was a sixth of a fused prod's gradient). The entries of a
+  /// run hold whatever the memory held: read entries through entry(), which knows the runs.
+  struct LeafRun {
+    Slot first;
+    Slot last;
+  };
+  /// The runs of push_leaves(), in slot order.
+  std::span<const LeafRun> leaf_runs() const noexcept { return leaf_runs_; }
   /// True for a leaf's entry (and the sink's).
   static bool is_leaf(const TapeEntry& e) noexcept { return (e.a | e.b) == 0; }
 
@@ -168,7 +171,7 @@ class Tape {
   /// The slot of an operand, checked: a Var of this graph passes; a constant maps to the sink;
   /// a Var of a cleared graph or of another thread's graph throws Error naming `op`.
   Slot operand(Slot slot, std::uint32_t generation, std::string_view op) const {
-    if (generation == generation_ && entries_ + slot < top_) [[likely]] return slot;
+    if (generation == generation_ && slot < size_) [[likely]] return slot;
     return operand_slow(slot, generation, op);
   }
 
@@ -203,12 +206,16 @@ class Tape {
   // ---- inspection --------------------------------------------------------------------------
 
   /// Number of slots in use, the sink included.
-  std::size_t size() const noexcept { return static_cast<std::size_t>(top_ - entries_); }
+  std::size_t size() const noexcept { return size_; }
   /// Bytes the graph holds now: entries, adjoints and n-ary operands.
   std::size_t bytes_in_use() const noexcept;
   /// Bytes reserved (what the process holds for this tape).
   std::size_t bytes_reserved() const noexcept;
-  std::span<const TapeEntry> entries() const noexcept { return {entries_, top_}; }
+  /// The entry of a slot (a leaf's, all zeros, for a slot of a leaf run).
+  TapeEntry entry(Slot slot) const noexcept;
+  /// The entries as stored, for the sweep: a slot of a leaf run holds no entry (Note [Leaf
+  /// runs]).
+  const TapeEntry* raw_entries() const noexcept { return entries_; }
   const NaryRecord& nary(const TapeEntry& e) const { return nary_records_[e.b]; }
   std::span<const Slot> nary_slots() const noexcept { return nary_slots_; }
   std::span<const double> nary_partials() const noexcept { return nary_partials_; }
@@ -258,20 +265,21 @@ class Tape {
   void flush_persistent(const double* delta, Slot output);
 
   TapeEntry* entries_ = nullptr;
-  // Note [Pointers, not counts]
-  // The end of the recorded entries is a pointer, not a slot count: a count is a uint32_t like
-  // an entry's operands, so the compiler must assume every entry written may change it, and
-  // reloads it for each operation (a chain of store-to-load forwarding, several cycles per
-  // gate). Entries never alias a pointer, so in a loop of operations `top_` stays in a register.
-  TapeEntry* top_ = nullptr;  // one past the last recorded entry
-  TapeEntry* end_ = nullptr;  // one past the reserved entries
+  // Note [Counts that no entry aliases]
+  // The number of recorded entries is a size_t. As a uint32_t, like an entry's operands, the
+  // compiler had to assume that writing an entry might change it and reloaded it for every
+  // operation (a chain of store-to-load forwarding); as a pointer to the top entry it needed a
+  // subtraction, a shift and a multiplication to turn into the new slot, and operand checks
+  // needed a multiplication to turn a slot into a pointer. A size_t is neither: it is the slot.
+  std::size_t size_ = 0;      // recorded entries, the sink included
+  std::size_t capacity_ = 0;  // reserved entries
   std::uint32_t generation_ = 0;
   // NoGradGuard and AnnotateGuard set these bits; one byte, so that the hot path tests both
   // with one comparison.
   static constexpr std::uint8_t kNoGrad = 1, kAnnotate = 2;
   std::uint8_t mode_ = 0;
   bool swept_ = false;        // a backward pass ran since the last zero_grad()/clear()
-  bool side_records_ = false;  // n-ary operands, steps, bindings or annotations were recorded
+  bool side_records_ = false;  // n-ary operands, leaf runs, steps, bindings or annotations
 
   std::vector<double> adjoints_;
   Slot adjoints_valid_ = 0;  // adjoints_[0, adjoints_valid_) hold this graph's adjoints
@@ -282,6 +290,7 @@ class Tape {
   std::vector<double, detail::UninitializedAllocator<double>> nary_partials_;
   std::vector<NaryRecord> nary_records_;
 
+  std::vector<LeafRun> leaf_runs_;
   std::vector<std::unique_ptr<BackwardStep>> steps_;
   // Every binding of a persistent leaf in this graph, with its slot. A leaf can be bound twice
   // in one graph (its cached binding was overwritten by a nested Tape::Scope); both slots then

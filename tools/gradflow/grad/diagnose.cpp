@@ -33,7 +33,7 @@ std::string gradient_origin(const Tape& tape, const expr::Evaluation& ev) {
   const Slot output = ev.output.is_constant() ? 0 : ev.output.slot("grad");
   for (Slot s = output; s > 0; --s) {
     const SlotAnnotation* a = tape.annotation(s);
-    const TapeEntry& e = tape.entries()[s];
+    const TapeEntry e = tape.entry(s);
     if (a == nullptr || e.a >= kFirstMarker || Tape::is_leaf(e)) continue;
     const double upstream = tape.adjoint(s);
     if (!std::isfinite(upstream) || upstream == 0.0) continue;

@@ -79,7 +79,7 @@ struct Operand {
 };
 
 std::vector<Operand> operands_of(const Tape& tape, Slot s) {
-  const TapeEntry& e = tape.entries()[s];
+  const TapeEntry e = tape.entry(s);
   std::vector<Operand> out;
   if (e.a == kStepMarker) {
     for (Slot in : tape.step(e).inputs()) out.push_back({in, std::nan("")});
@@ -154,7 +154,7 @@ Trace trace(const Tape& tape, Slot output) {
     used.insert(name);
     names[s] = name;
     const std::string step_label =
-        tape.entries()[s].a == kStepMarker ? tape.step(tape.entries()[s]).label() : "";
+        tape.entry(s).a == kStepMarker ? tape.step(tape.entry(s)).label() : "";
     t.forward.push_back({gates, name, std::string(op),
                          step_label.empty() ? formula(op, in, c) : step_label,
                          a != nullptr ? a->value : std::nan("")});
