@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
-#include <cstring>
 #include <iterator>
 #include <new>
 #include <string>
@@ -87,8 +86,9 @@ Slot Tape::push_leaves(std::size_t count) {
   if (count > kMaxSlots - size_) grow();  // fails with the message above
   while (capacity_ - size_ < count) grow();
   const auto first = static_cast<Slot>(size_);
+  // The run first, then the slots: a failed push_back leaves no slots without entries.
+  leaf_runs_.push_back(LeafRun{first, static_cast<Slot>(size_ + count - 1)});  // Note [Leaf runs]
   size_ += count;
-  leaf_runs_.push_back(LeafRun{first, static_cast<Slot>(size_ - 1)});  // Note [Leaf runs]
   side_records_ = true;
   return first;
 }
@@ -97,8 +97,8 @@ TapeEntry Tape::entry(Slot slot) const noexcept {
   // The last run starting at or below the slot.
   const auto after = std::upper_bound(leaf_runs_.begin(), leaf_runs_.end(), slot,
                                       [](Slot s, const LeafRun& r) { return s < r.first; });
-  if (after != leaf_runs_.begin() && slot <= std::prev(after)->last) return TapeEntry{0, 0, 0.0, 0.0};
-  return entries_[slot];
+  const bool in_run = after != leaf_runs_.begin() && slot <= std::prev(after)->last;
+  return in_run ? TapeEntry{0, 0, 0.0, 0.0} : entries_[slot];
 }
 
 double* Tape::reserve_nary_partials(std::size_t count) {
@@ -198,14 +198,15 @@ void Tape::release_memory() {
 std::size_t Tape::bytes_in_use() const noexcept {
   return size() * (sizeof(TapeEntry) + sizeof(double)) +
          nary_slots_.size() * sizeof(Slot) + nary_partials_.size() * sizeof(double) +
-         nary_records_.size() * sizeof(NaryRecord);
+         nary_records_.size() * sizeof(NaryRecord) + leaf_runs_.size() * sizeof(LeafRun);
 }
 
 std::size_t Tape::bytes_reserved() const noexcept {
   return capacity_ * sizeof(TapeEntry) +
          (adjoints_.capacity() + scratch_.capacity() + nary_partials_.capacity()) *
              sizeof(double) +
-         nary_slots_.capacity() * sizeof(Slot) + nary_records_.capacity() * sizeof(NaryRecord);
+         nary_slots_.capacity() * sizeof(Slot) + nary_records_.capacity() * sizeof(NaryRecord) +
+         leaf_runs_.capacity() * sizeof(LeafRun);
 }
 
 void Tape::annotate(Slot slot, std::string_view op, double value, double param) {

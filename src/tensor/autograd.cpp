@@ -144,20 +144,14 @@ void accumulate(GradCell& cell, Tensor g) {
   if (g.dtype() != cell.dtype) g = copy_values(g.detach().to(cell.dtype));
   if (!cell.grad) {
     const auto& impl = g.impl_ptr();
-    const bool plain = impl->cell == nullptr && (g.is_contiguous() || (!cell.leaf && is_dense(g)));
+    const bool plain =
+        impl->cell == nullptr && (g.is_contiguous() || (!cell.leaf && is_dense(g)));
     const bool alone = plain && impl.use_count() == 1 && impl->storage.use_count() == 1;
     if (alone) {
       cell.grad = impl;
     } else if (plain && !cell.leaf) {
-      // Note [Gradients in a permuted layout]
-// matmul computes the gradient of an operand stored transposed (a Linear layer's weight.t())
-// transposed, so that it arrives as a dense tensor with permuted strides (Note [Gradients in
-// the operand's layout] in matmul.cpp). An intermediate's cell keeps such a gradient as it is;
-// the step that reads it copies it into the contiguous layout unless it says it takes any
-// layout. The transpose's own step does, and hands the buffer on as its input's gradient:
-// before, the copy here and a strided scatter there each cost a pass over every weight.
-
-// Note [Shared gradients of intermediates]: no copy until a second gradient arrives.
+      // Note [Shared gradients of intermediates]: no copy until a second gradient arrives.
+      // A permuted one is kept as it is (Note [Gradients in a permuted layout]).
       cell.grad = impl;
       cell.grad_shared = true;
     } else {

@@ -28,20 +28,17 @@ inline int as_int(std::int64_t v) {
   return static_cast<int>(v);
 }
 
-/// While alive (and when gradflow runs on more than one thread), BLAS runs on the calling
-/// thread only, so that gradflow's threads can each run GEMMs of their own share of the work
-/// (Note [Threads over images] in conv.cpp). OpenBLAS has no per-call thread count: this sets
-/// its global one to 1 and back to get_num_threads(). Create it on the thread that then splits
-/// the work, never inside the split.
+/// While alive, BLAS runs on the calling thread only, so that gradflow's threads can each run
+/// GEMMs of their own share of the work (Note [Threads over images] in conv.cpp). OpenBLAS has
+/// no per-call thread count: the first SerialBlas alive in the process sets its global one to
+/// 1, and the last to end restores what it was (so several threads may split work at once).
+/// Create it on the thread that then splits the work, never inside the split.
 class SerialBlas {
  public:
   SerialBlas();
   ~SerialBlas();
   SerialBlas(const SerialBlas&) = delete;
   SerialBlas& operator=(const SerialBlas&) = delete;
-
- private:
-  bool active_;
 };
 
 /// C (contiguous rows x cols) = A B + beta C.

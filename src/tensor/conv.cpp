@@ -24,9 +24,10 @@
 // itself, with BLAS kept to the calling thread (SerialBlas). Before, the threads shared each
 // image's im2col and OpenBLAS split each small GEMM: one OpenBLAS parallel region per image
 // and GEMM, each waiting for OpenBLAS's own workers, so two threads were slower than one.
-// The weight gradient is summed per group of kImagesPerGroup images, and the groups' sums are
-// added in group order: the split between threads never changes the order of any sum, so
-// the results are the same bits at any thread count.
+// The weight gradient is summed per group of images (at most kWeightGradientGroups groups,
+// fixed by the batch size), and the groups' sums are added in group order: the split between
+// threads never changes the order of any sum, so the results are the same bits at any thread
+// count. A worker's exception (an allocation) is carried back to the calling thread.
 //
 // Note [Padded im2col]
 // Each image is first copied into a plane with a zero border of `pad`, so that column row
@@ -48,8 +49,10 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -69,12 +72,16 @@ struct ConvGeometry {
   std::int64_t padded_image() const { return c * padded_h() * padded_w(); }
 };
 
+/// Items of `work` elements each that make a share worth a thread.
+std::int64_t items_per_share(std::int64_t work) {
+  return std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(1, work));
+}
+
 /// Runs f(begin, end) over [0, items), in parallel when the items hold enough work
 /// (`work` elements each) to pay for the threads.
 template <class F>
 void over_items(std::int64_t items, std::int64_t work, F&& f) {
-  const std::int64_t grain = std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(1, work));
-  detail::parallel_range(items, 1, grain, f);
+  detail::parallel_range(items, 1, items_per_share(work), f);
 }
 
 /// The interior of padded [C, H+2p, W+2p] = image (Note [Padded im2col]). The border is
@@ -159,7 +166,8 @@ template <class T>
 struct ImageScratch {
   explicit ImageScratch(const ConvGeometry& g)
       : padded(static_cast<std::size_t>(g.padded_image())),  // zeroed: the border stays zero
-        cols(std::make_unique_for_overwrite<T[]>(static_cast<std::size_t>(g.ckk() * g.spatial()))) {}
+        cols(std::make_unique_for_overwrite<T[]>(
+            static_cast<std::size_t>(g.ckk() * g.spatial()))) {}
   /// cols = the columns of `image` ([C, H, W]).
   void columns_of(const T* image, const ConvGeometry& g) {
     pad_image(image, g, padded.data());
@@ -171,20 +179,32 @@ struct ImageScratch {
 
 /// Runs f(begin, end) over [0, items) items of `work` elements each (Note [Threads over
 /// images]): split between the threads when there is enough work, BLAS then on the calling
-/// thread only.
+/// thread only. f may throw (it allocates): the first exception is rethrown here, after every
+/// share has ended.
 template <class F>
 void over_images(std::int64_t items, std::int64_t work, F&& f) {
-  const std::int64_t grain = std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(1, work));
+  const std::int64_t grain = items_per_share(work);
   if (items < 2 * grain || detail::kernel_threads() <= 1) {
     if (items > 0) f(std::int64_t{0}, items);
     return;
   }
   const detail::SerialBlas serial_blas;
-  detail::parallel_range(items, 1, grain, f);
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+  detail::parallel_range(items, 1, grain, [&](std::int64_t begin, std::int64_t end) {
+    try {
+      f(begin, end);
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  });
+  if (failure) std::rethrow_exception(failure);
 }
 
-/// Images per partial sum of the weight gradient (Note [Threads over images]).
-constexpr std::int64_t kImagesPerGroup = 4;
+/// At most this many partial sums of the weight gradient (Note [Threads over images]): enough
+/// groups of images for the threads to share, few enough that the sums stay small.
+constexpr std::int64_t kWeightGradientGroups = 8;
 
 struct Conv2dStep final : detail::TensorStep {
   Conv2dStep(const Tensor& x, const Tensor& w, ConvGeometry g)
@@ -219,17 +239,19 @@ struct Conv2dStep final : detail::TensorStep {
       const T* px = elements<T>(x);
       T* pdx = wants(0) ? elements<T>(dx) : nullptr;
       // Per group of images, the sum of cols dYᵀ over its images: a part of dWᵀ [C*KH*KW, F].
-      const std::int64_t groups = (g.n + kImagesPerGroup - 1) / kImagesPerGroup;
+      // The groups depend on the batch only, never on the threads.
+      const std::int64_t per_group = (g.n + kWeightGradientGroups - 1) / kWeightGradientGroups;
+      const std::int64_t groups = per_group > 0 ? (g.n + per_group - 1) / per_group : 0;
       Tensor partial = wants(1) ? Tensor::zeros({groups, ckk, g.f}, x.dtype()) : Tensor();
       T* pp = wants(1) ? elements<T>(partial) : nullptr;
-      over_images(groups, kImagesPerGroup * ckk * sp, [&](std::int64_t gb, std::int64_t ge) {
+      over_images(groups, per_group * ckk * sp, [&](std::int64_t gb, std::int64_t ge) {
         ImageScratch<T> scratch(g);
         std::vector<T> dpadded(wants(0) ? static_cast<std::size_t>(g.padded_image()) : 0);
-        for (std::int64_t k = gb * kImagesPerGroup; k < std::min(g.n, ge * kImagesPerGroup); ++k) {
+        for (std::int64_t k = gb * per_group; k < std::min(g.n, ge * per_group); ++k) {
           if (wants(1)) {
             scratch.columns_of(px + k * in_image, g);
             const detail::Mat<T> cols{scratch.cols.get(), ckk, sp, sp, 1};
-            T* part = pp + (k / kImagesPerGroup) * ckk * g.f;
+            T* part = pp + (k / per_group) * ckk * g.f;
             detail::gemm<T>(cols, dy(k).t(), part, T(1));  // dWᵀ part += cols dYᵀ
           }
           if (wants(0)) {
@@ -240,14 +262,16 @@ struct Conv2dStep final : detail::TensorStep {
           }
         }
       });
-      if (wants(1)) {  // dW = the sum of the parts, in group order, transposed
+      if (wants(1)) {  // dWᵀ = the sum of the parts in group order, into part 0; dW its transpose
+        const std::int64_t part_size = ckk * g.f;
+        for (std::int64_t q = 1; q < groups; ++q) {
+          const T* pq = pp + q * part_size;
+#pragma omp simd
+          for (std::int64_t e = 0; e < part_size; ++e) pp[e] += pq[e];
+        }
         T* pw = elements<T>(dw);
         for (std::int64_t fi = 0; fi < g.f; ++fi) {
-          for (std::int64_t r = 0; r < ckk; ++r) {
-            T s = T(0);
-            for (std::int64_t q = 0; q < groups; ++q) s += pp[(q * ckk + r) * g.f + fi];
-            pw[fi * ckk + r] = s;
-          }
+          for (std::int64_t r = 0; r < ckk; ++r) pw[fi * ckk + r] = pp[r * g.f + fi];
         }
       }
     });
@@ -397,7 +421,7 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, std
         // Y = W2 cols is [F, S]: image k's NCHW output as it stands.
         T* y = po + k * g.f * sp;
         if (pb != nullptr) {
-          for (std::int64_t fi = 0; fi < g.f; ++fi) std::fill(y + fi * sp, y + (fi + 1) * sp, pb[fi]);
+          for (std::int64_t fi = 0; fi < g.f; ++fi) std::fill_n(y + fi * sp, sp, pb[fi]);
         }
         detail::gemm<T>(w2, detail::Mat<T>{scratch.cols.get(), g.ckk(), sp, sp, 1}, y,
                         pb != nullptr ? T(1) : T(0));

@@ -8,7 +8,6 @@
 
 #include "avx512.hpp"
 
-
 namespace gradflow::detail {
 
 namespace {
@@ -61,7 +60,8 @@ __attribute__((target("avx512f"))) void row_avx512(const float* r0, const float*
     const __m512 a1 = _mm512_maskz_loadu_ps(lo, p1), b1 = _mm512_maskz_loadu_ps(hi, p1 + 16);
     const __m512 v[4] = {_mm512_permutex2var_ps(a0, even, b0), _mm512_permutex2var_ps(a0, odd, b0),
                          _mm512_permutex2var_ps(a1, even, b1), _mm512_permutex2var_ps(a1, odd, b1)};
-    const __m512i left = _mm512_add_epi32(_mm512_set1_epi32(base + static_cast<std::int32_t>(2 * xo)), even);
+    const __m512i first = _mm512_set1_epi32(base + static_cast<std::int32_t>(2 * xo));
+    const __m512i left = _mm512_add_epi32(first, even);
     const __m512i where_of[4] = {left, _mm512_add_epi32(left, one), _mm512_add_epi32(left, below),
                                  _mm512_add_epi32(_mm512_add_epi32(left, below), one)};
     __m512 best = v[0];

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -51,12 +52,32 @@ int get_num_threads() { return threads_setting().load(std::memory_order_relaxed)
 
 namespace detail {
 
-SerialBlas::SerialBlas() : active_(kernel_threads() > 1) {
-  if (active_) openblas_set_num_threads(1);
+namespace {
+// The SerialBlas objects alive, and OpenBLAS's thread count before the first of them.
+struct SerialBlasState {
+  std::mutex mutex;
+  int alive = 0;
+  int saved_threads = 1;
+};
+SerialBlasState& serial_blas_state() {
+  static SerialBlasState state;
+  return state;
+}
+}  // namespace
+
+SerialBlas::SerialBlas() {
+  SerialBlasState& s = serial_blas_state();
+  const std::lock_guard<std::mutex> lock(s.mutex);
+  if (s.alive++ == 0) {
+    s.saved_threads = openblas_get_num_threads();
+    if (s.saved_threads > 1) openblas_set_num_threads(1);
+  }
 }
 
 SerialBlas::~SerialBlas() {
-  if (active_) openblas_set_num_threads(kernel_threads());
+  SerialBlasState& s = serial_blas_state();
+  const std::lock_guard<std::mutex> lock(s.mutex);
+  if (--s.alive == 0 && s.saved_threads > 1) openblas_set_num_threads(s.saved_threads);
 }
 
 int kernel_threads() noexcept { return threads_setting().load(std::memory_order_relaxed); }

@@ -5,10 +5,12 @@
 // prologue and epilogue than in its body: im2col and col2im were a quarter of the CNN step.
 // - With AVX-512 (checked at run time: the library is built for baseline x86-64) a run of up to
 //   16 floats is one masked load and one masked store, exact to the element.
-// - Otherwise runs move in 16-byte pieces, the copy's last piece spilling over into the next
-//   run of the same output row, which is written after it and overwrites the spill. The last
-//   run stops exactly at its end, so no write leaves the output (another thread may be writing
-//   the next image's columns). The spilled reads stay inside the padded plane (the row below).
+// - Otherwise runs of at least one piece move in 16-byte pieces, the copy's last piece
+//   spilling fewer elements than a run holds over into the next run of the same output row,
+//   which is written after it and overwrites the spill. The last run stops exactly at its end,
+//   so no write leaves the output (another thread may be writing the next image's columns).
+//   The spilled reads stay inside the padded plane: fewer than a run's width past the run,
+//   they end in the row below, at most. Runs shorter than a piece are copied exactly.
 //   The adds cannot spill, and do their last elements one at a time.
 
 #include "runs.hpp"
@@ -30,6 +32,10 @@ constexpr std::int64_t kPiece = static_cast<std::int64_t>(16 / sizeof(T));
 template <class T>
 void copy_runs_sse(const T* in, std::int64_t ld, std::int64_t rows, std::int64_t width, T* out) {
   constexpr std::int64_t v = kPiece<T>;
+  if (width < v) {  // a spill could then pass the next run too, and the row's end
+    for (std::int64_t y = 0; y < rows; ++y) std::copy_n(in + y * ld, width, out + y * width);
+    return;
+  }
   for (std::int64_t y = 0; y + 1 < rows; ++y) {
     const T* src = in + y * ld;
     T* dst = out + y * width;
@@ -61,8 +67,12 @@ __attribute__((target("avx512f"))) void copy_runs_avx512(const float* in, std::i
   for (std::int64_t y = 0; y < rows; ++y) {
     const float* src = in + y * ld;
     float* dst = out + y * width;
-    for (std::int64_t x = 0; x < whole; x += 16) _mm512_storeu_ps(dst + x, _mm512_loadu_ps(src + x));
-    if (tail != 0) _mm512_mask_storeu_ps(dst + whole, tail, _mm512_maskz_loadu_ps(tail, src + whole));
+    for (std::int64_t x = 0; x < whole; x += 16) {
+      _mm512_storeu_ps(dst + x, _mm512_loadu_ps(src + x));
+    }
+    if (tail != 0) {
+      _mm512_mask_storeu_ps(dst + whole, tail, _mm512_maskz_loadu_ps(tail, src + whole));
+    }
   }
 }
 
@@ -93,8 +103,12 @@ __attribute__((target("avx512f"))) void copy_runs_avx512(const double* in, std::
   for (std::int64_t y = 0; y < rows; ++y) {
     const double* src = in + y * ld;
     double* dst = out + y * width;
-    for (std::int64_t x = 0; x < whole; x += 8) _mm512_storeu_pd(dst + x, _mm512_loadu_pd(src + x));
-    if (tail != 0) _mm512_mask_storeu_pd(dst + whole, tail, _mm512_maskz_loadu_pd(tail, src + whole));
+    for (std::int64_t x = 0; x < whole; x += 8) {
+      _mm512_storeu_pd(dst + x, _mm512_loadu_pd(src + x));
+    }
+    if (tail != 0) {
+      _mm512_mask_storeu_pd(dst + whole, tail, _mm512_maskz_loadu_pd(tail, src + whole));
+    }
   }
 }
 

@@ -6,8 +6,8 @@
 
 namespace gradflow::detail {
 
-/// out[y*width + x] = in[y*ld + x] for y < rows, x < width. May read up to 16 bytes past a run
-/// of `in` except the last (it stays inside the plane when ld > width: the row below).
+/// out[y*width + x] = in[y*ld + x] for y < rows, x < width. May read fewer than `width`
+/// elements past a run of `in` other than the last (the row below, when ld >= width).
 template <class T>
 void copy_runs(const T* in, std::int64_t ld, std::int64_t rows, std::int64_t width, T* out);
 

@@ -11,6 +11,9 @@
 #include <limits>
 #include <vector>
 
+// OpenBLAS's own (gradflow links it): conv2d keeps BLAS on its calling threads for a while.
+extern "C" int openblas_get_num_threads();
+
 namespace {
 
 using namespace gradflow;
@@ -104,7 +107,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Geo{8, 3, 16, 16, 4, 5, 5, 1, 2},  // above the parallel threshold
                       Geo{6, 16, 14, 14, 8, 5, 5, 1, 2}, Geo{5, 2, 12, 10, 3, 3, 4, 2, 0},
                       // rows of 32 and 37 outputs: whole 16-lane pieces and a tail (runs.cpp)
-                      Geo{2, 3, 6, 32, 4, 3, 3, 1, 1}, Geo{2, 2, 5, 37, 3, 5, 5, 1, 2}));
+                      Geo{2, 3, 6, 32, 4, 3, 3, 1, 1}, Geo{2, 2, 5, 37, 3, 5, 5, 1, 2},
+                      // one output per row (runs shorter than a 16-byte piece)
+                      Geo{2, 3, 6, 1, 2, 1, 1, 1, 0}, Geo{2, 2, 5, 2, 3, 3, 2, 1, 0}));
 
 // Note [Threads over images] in conv.cpp: the threads split the images, never a sum.
 TEST(ConvThreads, SameBitsAtAnyThreadCount) {
@@ -117,8 +122,10 @@ TEST(ConvThreads, SameBitsAtAnyThreadCount) {
     Tensor x = Tensor::randn({16, 4, 12, 12}, gen, DType::Float32).requires_grad_();
     Tensor w = Tensor::randn({6, 4, 3, 3}, gen, DType::Float32).requires_grad_();
     Tensor b = Tensor::randn({6}, gen, DType::Float32).requires_grad_();
+    const int blas_threads = openblas_get_num_threads();
     Tensor y = conv2d(x, w, b, 1, 1);
     y.backward(Tensor::randn(y.shape(), gen, DType::Float32));
+    EXPECT_EQ(openblas_get_num_threads(), blas_threads) << "OpenBLAS's thread count restored";
     const std::vector<std::vector<double>> got = {y.to_vector(), x.grad().to_vector(),
                                                   w.grad().to_vector(), b.grad().to_vector()};
     if (first.empty()) {

@@ -139,9 +139,10 @@ class Tape {
   /// Note [Leaf runs]
   /// A leaf propagates nothing, so push_leaves() writes no entries for a run of leaves: it
   /// notes the run's first and last slot, and the sweep jumps from the run's top to below it,
-  /// reading neither its entries nor its adjoints. 100,000 inputs cost one step, and no 2.4 MB
-  /// of zeroed entries (that memset was a sixth of a fused prod's gradient). The entries of a
-  /// run hold whatever the memory held: read entries through entry(), which knows the runs.
+  /// reading none of its entries and no adjoint below its top. 100,000 inputs cost one step,
+  /// and no 2.4 MB of zeroed entries (that memset was a sixth of a fused prod's gradient). The
+  /// entries of a run hold whatever the memory held: read entries through entry(), which knows
+  /// the runs.
   struct LeafRun {
     Slot first;
     Slot last;
