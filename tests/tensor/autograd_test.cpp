@@ -6,6 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <thread>
 
@@ -172,6 +176,37 @@ TEST_F(TensorAutograd, GradientOfTransposedWeightInEitherLayout) {
     expect_close(wt.grad(), expected);
     expect_close(W.grad(), expected.t().contiguous());
     EXPECT_TRUE(W.grad().is_contiguous());
+  }
+}
+
+// A float32 tensor's gate gives the double computation's result rounded to float32: relu's
+// bits, NaN, infinities, signed zeros and subnormals included.
+TEST_F(TensorAutograd, ReluInFloat32IsTheDoubleResultRounded) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  const float tiny = std::numeric_limits<float>::denorm_min();
+  const std::vector<float> xs = {-2.5f, -0.0f, 0.0f, tiny, -tiny, 1.5f, inf, -inf, nan, 3e38f};
+  const std::vector<float> gs = {1.0f, -2.0f, 3.0f, -0.5f, nan, inf, -1.0f, 2.0f, 0.25f, -0.0f};
+  std::vector<double> xd(xs.begin(), xs.end()), gd(gs.begin(), gs.end());
+  Tensor x = tensor(xd, {10}, DType::Float32).requires_grad_();
+  Tensor y = relu(x);
+  y.backward(tensor(gd, {10}, DType::Float32));
+  const std::vector<double> got_y = y.to_vector(), got_dx = x.grad().to_vector();
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    const auto want_y = static_cast<float>(gates::Relu::forward(static_cast<double>(xs[i])));
+    const auto want_dx = static_cast<float>(
+        static_cast<double>(gs[i]) * gates::Relu::local_grad(static_cast<double>(xs[i]), 0.0));
+    const auto y_i = static_cast<float>(got_y[i]), dx_i = static_cast<float>(got_dx[i]);
+    if (std::isnan(want_y)) {
+      EXPECT_TRUE(std::isnan(y_i)) << i;
+    } else {
+      EXPECT_EQ(std::bit_cast<std::uint32_t>(y_i), std::bit_cast<std::uint32_t>(want_y)) << i;
+    }
+    if (std::isnan(want_dx)) {
+      EXPECT_TRUE(std::isnan(dx_i)) << i;
+    } else {
+      EXPECT_EQ(std::bit_cast<std::uint32_t>(dx_i), std::bit_cast<std::uint32_t>(want_dx)) << i;
+    }
   }
 }
 
