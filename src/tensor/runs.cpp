@@ -18,6 +18,7 @@
 #include "avx512.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 
@@ -59,74 +60,71 @@ void add_runs_sse(const T* in, std::int64_t rows, std::int64_t width, T* out, st
 }
 
 #ifdef GRADFLOW_AVX512_KERNELS
-__attribute__((target("avx512f"))) void copy_runs_avx512(const float* in, std::int64_t ld,
-                                                          std::int64_t rows, std::int64_t width,
-                                                          float* out) {
+/// The copy moves bits, so both element types go through it as 32-bit words.
+__attribute__((target("avx512f"))) void copy_words_avx512(const std::uint32_t* in, std::int64_t ld,
+                                                           std::int64_t rows, std::int64_t width,
+                                                           std::uint32_t* out) {
   const std::int64_t whole = width - width % 16;
   const __mmask16 tail = first_lanes(width % 16);
   for (std::int64_t y = 0; y < rows; ++y) {
-    const float* src = in + y * ld;
-    float* dst = out + y * width;
+    const std::uint32_t* src = in + y * ld;
+    std::uint32_t* dst = out + y * width;
     for (std::int64_t x = 0; x < whole; x += 16) {
-      _mm512_storeu_ps(dst + x, _mm512_loadu_ps(src + x));
+      _mm512_storeu_si512(dst + x, _mm512_loadu_si512(src + x));
     }
     if (tail != 0) {
-      _mm512_mask_storeu_ps(dst + whole, tail, _mm512_maskz_loadu_ps(tail, src + whole));
+      _mm512_mask_storeu_epi32(dst + whole, tail, _mm512_maskz_loadu_epi32(tail, src + whole));
     }
   }
 }
 
-__attribute__((target("avx512f"))) void add_runs_avx512(const float* in, std::int64_t rows,
-                                                         std::int64_t width, float* out,
+template <class T>
+void copy_runs_avx512(const T* in, std::int64_t ld, std::int64_t rows, std::int64_t width, T* out) {
+  constexpr std::int64_t words = sizeof(T) / sizeof(std::uint32_t);
+  copy_words_avx512(reinterpret_cast<const std::uint32_t*>(in), ld * words, rows, width * words,
+                    reinterpret_cast<std::uint32_t*>(out));
+}
+
+/// The AVX-512 operations add_runs needs, per element type.
+template <class T>
+struct Lanes;
+template <>
+struct Lanes<float> {
+  static constexpr std::int64_t count = 16;
+  using Vec = __m512;
+  __attribute__((target("avx512f"))) static Vec load(const float* p, __mmask16 m) {
+    return _mm512_maskz_loadu_ps(m, p);
+  }
+  __attribute__((target("avx512f"))) static void store(float* p, __mmask16 m, Vec v) {
+    _mm512_mask_storeu_ps(p, m, v);
+  }
+  __attribute__((target("avx512f"))) static Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
+};
+template <>
+struct Lanes<double> {
+  static constexpr std::int64_t count = 8;
+  using Vec = __m512d;
+  __attribute__((target("avx512f"))) static Vec load(const double* p, __mmask16 m) {
+    return _mm512_maskz_loadu_pd(static_cast<__mmask8>(m), p);
+  }
+  __attribute__((target("avx512f"))) static void store(double* p, __mmask16 m, Vec v) {
+    _mm512_mask_storeu_pd(p, static_cast<__mmask8>(m), v);
+  }
+  __attribute__((target("avx512f"))) static Vec add(Vec a, Vec b) { return _mm512_add_pd(a, b); }
+};
+
+template <class T>
+__attribute__((target("avx512f"))) void add_runs_avx512(const T* in, std::int64_t rows,
+                                                         std::int64_t width, T* out,
                                                          std::int64_t ld) {
-  const std::int64_t whole = width - width % 16;
-  const __mmask16 tail = first_lanes(width % 16);
+  using L = Lanes<T>;
+  const __mmask16 all = first_lanes(L::count);
   for (std::int64_t y = 0; y < rows; ++y) {
-    const float* src = in + y * width;
-    float* dst = out + y * ld;
-    for (std::int64_t x = 0; x < whole; x += 16) {
-      _mm512_storeu_ps(dst + x, _mm512_add_ps(_mm512_loadu_ps(dst + x), _mm512_loadu_ps(src + x)));
-    }
-    if (tail != 0) {
-      const __m512 sum = _mm512_add_ps(_mm512_maskz_loadu_ps(tail, dst + whole),
-                                       _mm512_maskz_loadu_ps(tail, src + whole));
-      _mm512_mask_storeu_ps(dst + whole, tail, sum);
-    }
-  }
-}
-
-__attribute__((target("avx512f"))) void copy_runs_avx512(const double* in, std::int64_t ld,
-                                                          std::int64_t rows, std::int64_t width,
-                                                          double* out) {
-  const std::int64_t whole = width - width % 8;
-  const auto tail = static_cast<__mmask8>(first_lanes(width % 8));
-  for (std::int64_t y = 0; y < rows; ++y) {
-    const double* src = in + y * ld;
-    double* dst = out + y * width;
-    for (std::int64_t x = 0; x < whole; x += 8) {
-      _mm512_storeu_pd(dst + x, _mm512_loadu_pd(src + x));
-    }
-    if (tail != 0) {
-      _mm512_mask_storeu_pd(dst + whole, tail, _mm512_maskz_loadu_pd(tail, src + whole));
-    }
-  }
-}
-
-__attribute__((target("avx512f"))) void add_runs_avx512(const double* in, std::int64_t rows,
-                                                         std::int64_t width, double* out,
-                                                         std::int64_t ld) {
-  const std::int64_t whole = width - width % 8;
-  const auto tail = static_cast<__mmask8>(first_lanes(width % 8));
-  for (std::int64_t y = 0; y < rows; ++y) {
-    const double* src = in + y * width;
-    double* dst = out + y * ld;
-    for (std::int64_t x = 0; x < whole; x += 8) {
-      _mm512_storeu_pd(dst + x, _mm512_add_pd(_mm512_loadu_pd(dst + x), _mm512_loadu_pd(src + x)));
-    }
-    if (tail != 0) {
-      const __m512d sum = _mm512_add_pd(_mm512_maskz_loadu_pd(tail, dst + whole),
-                                        _mm512_maskz_loadu_pd(tail, src + whole));
-      _mm512_mask_storeu_pd(dst + whole, tail, sum);
+    const T* src = in + y * width;
+    T* dst = out + y * ld;
+    for (std::int64_t x = 0; x < width; x += L::count) {
+      const __mmask16 m = x + L::count <= width ? all : first_lanes(width - x);
+      L::store(dst + x, m, L::add(L::load(dst + x, m), L::load(src + x, m)));
     }
   }
 }
