@@ -119,12 +119,16 @@ __attribute__((target("avx512f"))) void add_runs_avx512(const T* in, std::int64_
                                                          std::int64_t ld) {
   using L = Lanes<T>;
   const __mmask16 all = first_lanes(L::count);
+  const std::int64_t whole = width - width % L::count;
+  const __mmask16 tail = first_lanes(width % L::count);
   for (std::int64_t y = 0; y < rows; ++y) {
     const T* src = in + y * width;
     T* dst = out + y * ld;
-    for (std::int64_t x = 0; x < width; x += L::count) {
-      const __mmask16 m = x + L::count <= width ? all : first_lanes(width - x);
-      L::store(dst + x, m, L::add(L::load(dst + x, m), L::load(src + x, m)));
+    for (std::int64_t x = 0; x < whole; x += L::count) {
+      L::store(dst + x, all, L::add(L::load(dst + x, all), L::load(src + x, all)));
+    }
+    if (tail != 0) {
+      L::store(dst + whole, tail, L::add(L::load(dst + whole, tail), L::load(src + whole, tail)));
     }
   }
 }
