@@ -91,7 +91,7 @@ void TensorStep::backward(double* adjoints) {
   }
   // Backward computes with tensor operations; they must not record onto the tape being swept.
   NoGradGuard no_grad;
-  if (!takes_any_layout() && !g.is_contiguous()) g = copy_values(g);
+  if (!g.is_contiguous() && !takes_any_layout()) g = copy_values(g);
   adjoints_ = adjoints;
   run(std::move(g));
 }
