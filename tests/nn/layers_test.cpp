@@ -156,6 +156,38 @@ TEST(Sequential, ChainsAndGradchecksAWholeModel) {
   expect_gradcheck(net, x);
 }
 
+TEST(Sequential, PoolsBeforeItsReLUWithTheOpsValuesAndGradients) {
+  // Sequential runs ReLU, MaxPool2d as MaxPool2d, ReLU (Note [ReLU before max pooling]). Against
+  // the ops in the written order, bit for bit, on windows that are: all negative, tied at 0,
+  // tied between positives, mixed, and holding a NaN.
+  const std::vector<double> values{-3, -1, 0,  0,  //
+                                   -2, -5, 0,  0,  //
+                                   2,  7,  -1, 4,  //
+                                   7,  1,  4,  -9,  //
+                                   5,  -1, 1, std::nan(""),  //
+                                   -2, 3,  2,  -1};
+  for (const DType dtype : {DType::Float32, DType::Float64}) {
+    Sequential net;
+    net.add(ReLU()).add(MaxPool2d(2));
+    const Tensor weights = tensor({1.5, -2.0, 0.25, 3.0, -1.0, 0.5}, {1, 1, 3, 2}, dtype);
+    Tensor x1 = tensor(values, {1, 1, 6, 4}, dtype).requires_grad_();
+    Tensor x2 = x1.detach().requires_grad_();
+    const Tensor by_module = net(x1);
+    const Tensor by_ops = max_pool2d(relu(x2), 2);
+    sum(by_module * weights).backward();
+    sum(by_ops * weights).backward();
+    const std::vector<double> out1 = by_module.to_vector(), out2 = by_ops.to_vector();
+    const std::vector<double> g1 = x1.grad().to_vector(), g2 = x2.grad().to_vector();
+    ASSERT_EQ(out1.size(), out2.size());
+    for (std::size_t i = 0; i < out1.size(); ++i) {
+      EXPECT_TRUE(out1[i] == out2[i] || (std::isnan(out1[i]) && std::isnan(out2[i]))) << i;
+    }
+    ASSERT_EQ(g1.size(), g2.size());
+    for (std::size_t i = 0; i < g1.size(); ++i) EXPECT_EQ(g1[i], g2[i]) << "element " << i;
+    new_graph();
+  }
+}
+
 TEST(Sequential, ConvNetThroughALoss) {
   // A miniature of the reference CNN, differentiated through the loss as in training.
   Generator gen(17);

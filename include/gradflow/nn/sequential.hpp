@@ -14,6 +14,10 @@ namespace gradflow::nn {
 
 /// A chain of modules: forward(x) = m_k(...m_1(m_0(x))).
 ///
+/// A ReLU directly followed by a MaxPool2d runs as the pool and then the ReLU: the same values
+/// and gradients, with the ReLU on the pooled (smaller) tensor. The recorded graph shows that
+/// order.
+///
 /// ```cpp
 /// nn::Sequential net;
 /// net.add(nn::Linear(2, 100, gen)).add(nn::ReLU()).add(nn::Linear(100, 3, gen));
