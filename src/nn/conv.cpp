@@ -34,12 +34,26 @@ Conv2d::Conv2d(std::int64_t in_channels, std::int64_t out_channels, std::int64_t
                Conv2dOptions options)
     : Conv2d(in_channels, out_channels, kernel_size, default_generator(), options) {}
 
-Tensor Conv2d::forward(const Tensor& input) {
+void Conv2d::check_input(const Tensor& input) const {
   if (input.dim() != 4 || input.size(1) != in_) {
     detail::fail(describe() + ": expected an input [N, " + std::to_string(in_) +
                  ", H, W], got shape " + input.shape().str());
   }
+}
+
+Tensor Conv2d::forward(const Tensor& input) {
+  check_input(input);
   return conv2d(input, weight(), bias(), options_.stride, options_.padding);
+}
+
+Tensor Conv2d::forward_pooled(const Tensor& input, const MaxPool2d& pool) {
+  check_input(input);
+  try {
+    return conv2d_max_pool2d(input, weight(), bias(), options_.stride, options_.padding,
+                             pool.kernel_size(), pool.stride(), pool.padding());
+  } catch (const Error& e) {  // name the layers the user wrote, not only the fused operation
+    detail::fail(describe() + " followed by " + pool.describe() + ": " + e.what());
+  }
 }
 
 std::string Conv2d::describe() const {

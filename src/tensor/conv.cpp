@@ -1,4 +1,4 @@
-// conv2d by im2col + GEMM, and max_pool2d.
+// conv2d by im2col + GEMM, and conv2d_max_pool2d (max_pool2d itself is in max_pool.cpp).
 //
 // im2col lays the receptive fields of one image out as the columns of a [C*KH*KW, S] matrix,
 // S = OH*OW, and the convolution is GEMMs per image (Note [Convolution per image]). im2col
@@ -29,6 +29,14 @@
 // threads never changes the order of any sum, so the results are the same bits at any thread
 // count. A worker's exception (an allocation) is carried back to the calling thread.
 //
+// Note [Pooling the conv output in cache]
+// conv2d_max_pool2d makes each image's conv output [F, S] in a thread's scratch and pools it
+// at once, while it is in cache. conv2d followed by max_pool2d wrote the batch's conv output
+// (3.2 MB for the first conv of the Fashion-MNIST CNN) and read it back from memory, and the
+// pool's backward wrote a gradient of that size for the conv's backward to read. The fused
+// backward unpools each image's gradient into scratch just before that image's GEMMs. The
+// values are those of the two operations, bit for bit: the same GEMMs, the same pooling.
+//
 // Note [Padded im2col]
 // Each image is first copied into a plane with a zero border of `pad`, so that column row
 // (ci, i, j) at output (y, x) reads padded[ci][y*stride + i][x*stride + j] with no bounds test
@@ -40,7 +48,7 @@
 #include "autograd.hpp"
 #include "blas.hpp"
 #include "kernels.hpp"
-#include "max_pool_2x2.hpp"
+#include "max_pool.hpp"
 #include "runs.hpp"
 
 #include <gradflow/core/error.hpp>
@@ -71,18 +79,6 @@ struct ConvGeometry {
   std::int64_t padded_w() const { return w + 2 * pad; }
   std::int64_t padded_image() const { return c * padded_h() * padded_w(); }
 };
-
-/// Items of `work` elements each that make a share worth a thread.
-std::int64_t items_per_share(std::int64_t work) {
-  return std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(1, work));
-}
-
-/// Runs f(begin, end) over [0, items), in parallel when the items hold enough work
-/// (`work` elements each) to pay for the threads.
-template <class F>
-void over_items(std::int64_t items, std::int64_t work, F&& f) {
-  detail::parallel_range(items, 1, items_per_share(work), f);
-}
 
 /// The interior of padded [C, H+2p, W+2p] = image (Note [Padded im2col]). The border is
 /// never written: zeroed once, it serves every image.
@@ -183,7 +179,7 @@ struct ImageScratch {
 /// share has ended.
 template <class F>
 void over_images(std::int64_t items, std::int64_t work, F&& f) {
-  const std::int64_t grain = items_per_share(work);
+  const std::int64_t grain = detail::items_per_share(work);
   if (items < 2 * grain || detail::kernel_threads() <= 1) {
     if (items > 0) f(std::int64_t{0}, items);
     return;
@@ -206,12 +202,26 @@ void over_images(std::int64_t items, std::int64_t work, F&& f) {
 /// groups of images for the threads to share, few enough that the sums stay small.
 constexpr std::int64_t kWeightGradientGroups = 8;
 
+/// The pooling of conv2d_max_pool2d (Note [Pooling the conv output in cache]): its geometry
+/// over one image's F planes, and the argmax of every pooled output of the batch.
+struct FusedPool {
+  detail::PoolGeometry image;  // planes = F
+  detail::Argmax argmax;       // [N, F, PH, PW]
+};
+
+/// The backward of conv2d, and of conv2d_max_pool2d when it has a pool: then its gradient is
+/// the pooled output's, and each image's conv output gradient is unpooled into scratch first.
 struct Conv2dStep final : detail::TensorStep {
-  Conv2dStep(const Tensor& x, const Tensor& w, ConvGeometry g)
-      : TensorStep("conv2d"), x_(x), w_(w), g_(g) {}
+  Conv2dStep(const Tensor& x, const Tensor& w, ConvGeometry g, std::unique_ptr<FusedPool> pool)
+      : TensorStep(pool ? "conv2d_max_pool2d" : "conv2d"),
+        x_(x),
+        w_(w),
+        g_(g),
+        pool_(std::move(pool)) {}
   void run(Tensor grad) override {
-    const Tensor& x = x_.get("conv2d");
-    const Tensor& w = w_.get("conv2d");
+    const char* op = pool_ ? "conv2d_max_pool2d" : "conv2d";
+    const Tensor& x = x_.get(op);
+    const Tensor& w = w_.get(op);
     const ConvGeometry& g = g_;
     Tensor dx = wants(0) ? detail::empty_like_shape({g.n, g.c, g.h, g.w}, x.dtype()) : Tensor();
     Tensor dw = wants(1) ? detail::empty_like_shape({g.f, g.c, g.kh, g.kw}, x.dtype()) : Tensor();
@@ -219,25 +229,22 @@ struct Conv2dStep final : detail::TensorStep {
     dispatch(x.dtype(), [&]<class T>() {
       const std::int64_t sp = g.spatial(), ckk = g.ckk(), in_image = g.c * g.h * g.w;
       const T* pg = elements<T>(grad);
-      // Image n's dY is [F, S] at pg + n*F*S, a matrix as it stands (Note [Convolution per image]).
-      auto dy = [&](std::int64_t n) { return detail::Mat<T>{pg + n * g.f * sp, g.f, sp, sp, 1}; };
-      if (wants(2)) {
-        T* pb = elements<T>(db);
-        std::fill_n(pb, g.f, T(0));
-        for (std::int64_t n = 0; n < g.n; ++n) {
-          for (std::int64_t fi = 0; fi < g.f; ++fi) {
-            T s = T(0);
-            const T* r = pg + (n * g.f + fi) * sp;
-#pragma omp simd reduction(+ : s)
-            for (std::int64_t k = 0; k < sp; ++k) s += r[k];
-            pb[fi] += s;
-          }
-        }
-      }
-      if (!wants(0) && !wants(1)) return;
+      // Image k's dY [F, S]: in `grad` as it stands, a matrix (Note [Convolution per image]);
+      // or, under a pool, its pooled gradient unpooled into `unpooled`.
+      auto dy = [&](std::int64_t k, T* unpooled) -> const T* {
+        if (!pool_) return pg + k * g.f * sp;
+        const detail::PoolGeometry& p = pool_->image;
+        const std::int64_t at = k * g.f * p.out_plane();
+        const auto* am = static_cast<const std::int32_t*>(pool_->argmax->data);
+        detail::unpool_planes(pg + at, am + at, p, 0, g.f, unpooled);
+        return unpooled;
+      };
       const detail::Mat<T> w2t = detail::Mat<T>{elements<T>(w), g.f, ckk, ckk, 1}.t();
       const T* px = elements<T>(x);
       T* pdx = wants(0) ? elements<T>(dx) : nullptr;
+      // Per image, the sums of its dY's rows: added up in image order afterwards.
+      Tensor bias_parts = wants(2) ? Tensor::empty({g.n, g.f}, x.dtype()) : Tensor();
+      T* pbp = wants(2) ? elements<T>(bias_parts) : nullptr;
       // Per group of images, the sum of cols dYᵀ over its images: a part of dWᵀ [C*KH*KW, F].
       // The groups depend on the batch only, never on the threads.
       const std::int64_t per_group = (g.n + kWeightGradientGroups - 1) / kWeightGradientGroups;
@@ -247,21 +254,41 @@ struct Conv2dStep final : detail::TensorStep {
       over_images(groups, per_group * ckk * sp, [&](std::int64_t gb, std::int64_t ge) {
         ImageScratch<T> scratch(g);
         std::vector<T> dpadded(wants(0) ? static_cast<std::size_t>(g.padded_image()) : 0);
+        auto unpooled = std::make_unique_for_overwrite<T[]>(
+            pool_ ? static_cast<std::size_t>(g.f * sp) : 0);
         for (std::int64_t k = gb * per_group; k < std::min(g.n, ge * per_group); ++k) {
+          const T* dyk = dy(k, unpooled.get());
+          const detail::Mat<T> dy_mat{dyk, g.f, sp, sp, 1};
+          if (wants(2)) {
+            for (std::int64_t fi = 0; fi < g.f; ++fi) {
+              T sum = T(0);
+              const T* r = dyk + fi * sp;
+#pragma omp simd reduction(+ : sum)
+              for (std::int64_t e = 0; e < sp; ++e) sum += r[e];
+              pbp[k * g.f + fi] = sum;
+            }
+          }
           if (wants(1)) {
             scratch.columns_of(px + k * in_image, g);
             const detail::Mat<T> cols{scratch.cols.get(), ckk, sp, sp, 1};
             T* part = pp + (k / per_group) * ckk * g.f;
-            detail::gemm<T>(cols, dy(k).t(), part, T(1));  // dWᵀ part += cols dYᵀ
+            detail::gemm<T>(cols, dy_mat.t(), part, T(1));  // dWᵀ part += cols dYᵀ
           }
           if (wants(0)) {
-            detail::gemm<T>(w2t, dy(k), scratch.cols.get(), T(0));  // dcols = W2ᵀ dY
+            detail::gemm<T>(w2t, dy_mat, scratch.cols.get(), T(0));  // dcols = W2ᵀ dY
             std::fill(dpadded.begin(), dpadded.end(), T(0));
             col2im(scratch.cols.get(), sp, g, dpadded.data());
             unpad_image(dpadded.data(), g, pdx + k * in_image);
           }
         }
       });
+      if (wants(2)) {  // db = the images' sums, added in image order
+        T* pb = elements<T>(db);
+        std::fill_n(pb, g.f, T(0));
+        for (std::int64_t k = 0; k < g.n; ++k) {
+          for (std::int64_t fi = 0; fi < g.f; ++fi) pb[fi] += pbp[k * g.f + fi];
+        }
+      }
       if (wants(1)) {  // dWᵀ = the sum of the parts in group order, into part 0; dW its transpose
         const std::int64_t part_size = ckk * g.f;
         for (std::int64_t q = 1; q < groups; ++q) {
@@ -281,133 +308,63 @@ struct Conv2dStep final : detail::TensorStep {
   }
   detail::Saved x_, w_;
   ConvGeometry g_;
+  std::unique_ptr<FusedPool> pool_;
 };
 
-struct PoolGeometry {
-  std::int64_t planes, h, w, oh, ow, kernel, stride, pad;
-};
-
-/// Per output element of max_pool2d, the index of its max in its input plane. Pooled memory
-/// (a std::vector zero-filled it and handed it back to malloc every step).
-using Argmax = std::unique_ptr<detail::Storage>;
-
-struct MaxPoolStep final : detail::TensorStep {
-  MaxPoolStep(Shape input, PoolGeometry g, Argmax argmax)
-      : TensorStep("max_pool2d"), input_(input), g_(g), argmax_(std::move(argmax)) {}
-  void run(Tensor g) override {
-    Tensor gx = detail::empty_like_shape(input_, g.dtype());
-    const PoolGeometry& pg = g_;
-    const std::int64_t in_plane = pg.h * pg.w, out_plane = pg.oh * pg.ow;
-    dispatch(g.dtype(), [&]<class T>() {
-      T* d = elements<T>(gx);
-      const T* go = elements<T>(g);
-      const auto* am = static_cast<const std::int32_t*>(argmax_->data);
-      over_items(pg.planes, in_plane + out_plane, [&](std::int64_t b, std::int64_t e) {
-        for (std::int64_t p = b; p < e; ++p) {
-          // Zeroed here, a plane at a time, so the scatter finds it in cache.
-          T* dp = d + p * in_plane;
-          std::fill(dp, dp + in_plane, T(0));
-          const T* gp = go + p * out_plane;
-          const std::int32_t* ap = am + p * out_plane;
-          for (std::int64_t k = 0; k < out_plane; ++k) {
-            if (ap[k] >= 0) dp[ap[k]] += gp[k];
-          }
-        }
-      });
-    });
-    give(0, std::move(gx));
-  }
-  Shape input_;
-  PoolGeometry g_;
-  Argmax argmax_;
-};
-
-/// Max pooling of the planes [p0, p1). The first maximum of a window in row-major order wins,
-/// and a NaN wins over numbers (the last NaN of the window), as before the fast paths.
-template <class T>
-void max_pool_planes(const T* px, const PoolGeometry& g, std::int64_t p0, std::int64_t p1, T* po,
-                     std::int32_t* am) {
-  const std::int64_t in_plane = g.h * g.w, out_plane = g.oh * g.ow;
-  for (std::int64_t p = p0; p < p1; ++p) {
-    const T* xp = px + p * in_plane;
-    T* op = po + p * out_plane;
-    std::int32_t* ap = am + p * out_plane;
-    if (g.kernel == 2 && g.stride == 2 && g.pad == 0) {
-      const auto wi = static_cast<std::int32_t>(g.w);
-      for (std::int64_t y = 0; y < g.oh; ++y) {
-        const T* r0 = xp + 2 * y * g.w;
-        const T* r1 = r0 + g.w;
-        const auto base = static_cast<std::int32_t>(2 * y * g.w);
-        T* orow = op + y * g.ow;
-        std::int32_t* arow = ap + y * g.ow;
-        detail::max_pool_2x2_row(r0, r1, g.ow, base, wi, orow, arow);
-      }
-      continue;
-    }
-    for (std::int64_t y = 0; y < g.oh; ++y) {
-      const std::int64_t y0 = y * g.stride - g.pad;
-      const std::int64_t ilo = std::max<std::int64_t>(0, -y0), ihi = std::min(g.kernel, g.h - y0);
-      for (std::int64_t xo = 0; xo < g.ow; ++xo) {
-        const std::int64_t x0 = xo * g.stride - g.pad;
-        const std::int64_t jlo = std::max<std::int64_t>(0, -x0), jhi = std::min(g.kernel, g.w - x0);
-        T best = -std::numeric_limits<T>::infinity();
-        std::int64_t at = -1;
-        for (std::int64_t i = ilo; i < ihi; ++i) {
-          const std::int64_t rowi = (y0 + i) * g.w + x0;
-          for (std::int64_t j = jlo; j < jhi; ++j) {
-            const T v = xp[rowi + j];
-            if (at < 0 || v > best || v != v) {
-              best = v;
-              at = rowi + j;
-            }
-          }
-        }
-        op[y * g.ow + xo] = best;
-        ap[y * g.ow + xo] = static_cast<std::int32_t>(at);
-      }
-    }
-  }
+[[noreturn]] void fail_conv(const char* op, const Tensor& x, const Tensor& w,
+                            const std::string& why) {
+  detail::fail(std::string(op) + ": input " + x.shape().str() + ", weight " + w.shape().str() +
+               ": " + why);
 }
 
-[[noreturn]] void fail_conv(const Tensor& x, const Tensor& w, const std::string& why) {
-  detail::fail("conv2d: input " + x.shape().str() + ", weight " + w.shape().str() + ": " + why);
-}
-
-}  // namespace
-
-Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, std::int64_t stride,
-              std::int64_t padding) {
-  detail::check_defined(input, "conv2d");
-  detail::check_defined(weight, "conv2d");
+/// The geometry of conv2d(input, weight, bias, stride, padding), checked; Error names `op`.
+ConvGeometry conv_geometry(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                           std::int64_t stride, std::int64_t padding, const char* op) {
+  detail::check_defined(input, op);
+  detail::check_defined(weight, op);
   if (input.dim() != 4 || weight.dim() != 4) {
-    fail_conv(input, weight, "input must be [N,C,H,W] and weight [F,C,KH,KW]");
+    fail_conv(op, input, weight, "input must be [N,C,H,W] and weight [F,C,KH,KW]");
   }
   if (input.shape()[1] != weight.shape()[1]) {
-    fail_conv(input, weight, "input has " + std::to_string(input.shape()[1]) +
-                                 " channels but the weight expects " + std::to_string(weight.shape()[1]));
+    fail_conv(op, input, weight,
+              "input has " + std::to_string(input.shape()[1]) +
+                  " channels but the weight expects " + std::to_string(weight.shape()[1]));
   }
-  if (stride < 1 || padding < 0) fail_conv(input, weight, "stride must be >= 1 and padding >= 0");
-  detail::check_same_dtype(input, weight, "conv2d");
+  if (stride < 1 || padding < 0) {
+    fail_conv(op, input, weight, "stride must be >= 1 and padding >= 0");
+  }
+  detail::check_same_dtype(input, weight, op);
   ConvGeometry g{input.shape()[0], input.shape()[1], input.shape()[2], input.shape()[3],
                  weight.shape()[0], weight.shape()[2], weight.shape()[3], stride, padding, 0, 0};
   const std::int64_t hp = g.h + 2 * padding - g.kh, wp = g.w + 2 * padding - g.kw;
-  if (hp < 0 || wp < 0) fail_conv(input, weight, "the kernel is larger than the padded input");
+  if (hp < 0 || wp < 0) fail_conv(op, input, weight, "the kernel is larger than the padded input");
   g.oh = hp / stride + 1;
   g.ow = wp / stride + 1;
   if (bias.defined()) {
-    detail::check_same_dtype(input, bias, "conv2d");
+    detail::check_same_dtype(input, bias, op);
     if (bias.shape() != Shape{g.f}) {
-      fail_conv(input, weight, "bias has shape " + bias.shape().str() + ", expected [" +
-                                   std::to_string(g.f) + "]");
+      fail_conv(op, input, weight,
+                "bias has shape " + bias.shape().str() + ", expected [" + std::to_string(g.f) +
+                    "]");
     }
   }
   // The GEMMs' extents, checked here: the images' threads must not throw.
   for (std::int64_t extent : {g.ckk(), g.spatial(), g.f}) (void)detail::as_int(extent);
+  return g;
+}
+
+/// conv2d's forward, and conv2d_max_pool2d's when `pool` is given: then each image's conv
+/// output is made in scratch and pooled into `out` at once, its argmaxes into pool->argmax.
+Tensor conv_forward(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                    const ConvGeometry& g, std::unique_ptr<FusedPool> pool) {
   const Tensor x = input.contiguous().detach();
   const Tensor w = weight.contiguous().detach();
   const Tensor b = bias.defined() ? bias.contiguous().detach() : Tensor();
-  Tensor out = detail::empty_like_shape({g.n, g.f, g.oh, g.ow}, input.dtype());
-  const bool record = detail::needs_grad({&input, &weight, &bias}, "conv2d");
+  const Shape out_shape = pool ? Shape{g.n, g.f, pool->image.oh, pool->image.ow}
+                               : Shape{g.n, g.f, g.oh, g.ow};
+  Tensor out = detail::empty_like_shape(out_shape, input.dtype());
+  const char* op = pool ? "conv2d_max_pool2d" : "conv2d";
+  const bool record = detail::needs_grad({&input, &weight, &bias}, op);
   dispatch(input.dtype(), [&]<class T>() {
     const std::int64_t sp = g.spatial(), in_image = g.c * g.h * g.w;
     const detail::Mat<T> w2{elements<T>(w), g.f, g.ckk(), g.ckk(), 1};
@@ -416,63 +373,50 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, std
     T* po = elements<T>(out);
     over_images(g.n, g.ckk() * sp, [&](std::int64_t begin, std::int64_t end) {
       ImageScratch<T> scratch(g);
+      auto conv_out = std::make_unique_for_overwrite<T[]>(
+          pool ? static_cast<std::size_t>(g.f * sp) : 0);
       for (std::int64_t k = begin; k < end; ++k) {
         scratch.columns_of(px + k * in_image, g);
         // Y = W2 cols is [F, S]: image k's NCHW output as it stands.
-        T* y = po + k * g.f * sp;
+        T* y = pool ? conv_out.get() : po + k * g.f * sp;
         if (pb != nullptr) {
           for (std::int64_t fi = 0; fi < g.f; ++fi) std::fill_n(y + fi * sp, sp, pb[fi]);
         }
         detail::gemm<T>(w2, detail::Mat<T>{scratch.cols.get(), g.ckk(), sp, sp, 1}, y,
                         pb != nullptr ? T(1) : T(0));
+        if (pool) {
+          const std::int64_t at = k * g.f * pool->image.out_plane();
+          auto* am = static_cast<std::int32_t*>(pool->argmax->data);
+          detail::max_pool_planes(y, pool->image, 0, g.f, po + at, am + at);
+        }
       }
     });
   });
   if (record) {
-    detail::record(out, std::make_unique<Conv2dStep>(x, w, g), {&input, &weight, &bias});
+    detail::record(out, std::make_unique<Conv2dStep>(x, w, g, std::move(pool)),
+                   {&input, &weight, &bias});
   }
   return out;
 }
 
-Tensor max_pool2d(const Tensor& input, std::int64_t kernel, std::int64_t stride,
-                  std::int64_t padding) {
-  detail::check_defined(input, "max_pool2d");
-  if (stride == 0) stride = kernel;
-  if (input.dim() != 4) {
-    detail::fail("max_pool2d: input must be [N,C,H,W], got " + input.shape().str());
-  }
-  if (kernel < 1 || stride < 1 || padding < 0 || 2 * padding > kernel) {
-    detail::fail("max_pool2d: kernel " + std::to_string(kernel) + ", stride " +
-                 std::to_string(stride) + ", padding " + std::to_string(padding) +
-                 ": need kernel >= 1, stride >= 1 and 0 <= padding <= kernel / 2");
-  }
-  const Shape& s = input.shape();
-  const std::int64_t planes = s[0] * s[1], h = s[2], w = s[3];
-  const std::int64_t hp = h + 2 * padding - kernel, wp = w + 2 * padding - kernel;
-  if (hp < 0 || wp < 0) {
-    detail::fail("max_pool2d: kernel " + std::to_string(kernel) + " is larger than the padded input " + s.str());
-  }
-  const std::int64_t oh = hp / stride + 1, ow = wp / stride + 1;
-  if (h * w > INT32_MAX) {
-    detail::fail("max_pool2d: planes of " + s.str() + " exceed 2^31 elements");
-  }
-  const Tensor x = input.contiguous().detach();
-  Tensor out = detail::empty_like_shape({s[0], s[1], oh, ow}, input.dtype());
-  const PoolGeometry pg{planes, h, w, oh, ow, kernel, stride, padding};
-  auto argmax = std::make_unique<detail::Storage>(
-      static_cast<std::size_t>(planes * oh * ow) * sizeof(std::int32_t));
-  dispatch(input.dtype(), [&]<class T>() {
-    const T* px = elements<T>(x);
-    T* po = elements<T>(out);
-    auto* am = static_cast<std::int32_t*>(argmax->data);
-    over_items(planes, h * w, [&](std::int64_t lo, std::int64_t hi) {
-      max_pool_planes(px, pg, lo, hi, po, am);
-    });
-  });
-  if (detail::needs_grad({&input}, "max_pool2d")) {
-    detail::record(out, std::make_unique<MaxPoolStep>(s, pg, std::move(argmax)), {&input});
-  }
-  return out;
+}  // namespace
+
+Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, std::int64_t stride,
+              std::int64_t padding) {
+  const ConvGeometry g = conv_geometry(input, weight, bias, stride, padding, "conv2d");
+  return conv_forward(input, weight, bias, g, nullptr);
+}
+
+Tensor conv2d_max_pool2d(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                         std::int64_t stride, std::int64_t padding, std::int64_t pool_kernel,
+                         std::int64_t pool_stride, std::int64_t pool_padding) {
+  const char* op = "conv2d_max_pool2d";
+  const ConvGeometry g = conv_geometry(input, weight, bias, stride, padding, op);
+  const detail::PoolGeometry batch = detail::pool_geometry(
+      Shape{g.n, g.f, g.oh, g.ow}, pool_kernel, pool_stride, pool_padding, op);
+  auto pool = std::make_unique<FusedPool>(FusedPool{batch, detail::make_argmax(batch)});
+  pool->image.planes = g.f;
+  return conv_forward(input, weight, bias, g, std::move(pool));
 }
 
 }  // namespace gradflow

@@ -63,6 +63,18 @@ void parallel_range(std::int64_t n, std::int64_t align, std::int64_t grain, F&& 
   parallel_for(n, align, fn);
 }
 
+/// Items of `work` elements each that make a share worth a thread.
+inline std::int64_t items_per_share(std::int64_t work) {
+  return std::max<std::int64_t>(1, kParallelGrain / std::max<std::int64_t>(1, work));
+}
+
+/// Runs f(begin, end) over [0, items), in parallel when the items hold enough work (`work`
+/// elements each) to pay for the threads.
+template <class F>
+void over_items(std::int64_t items, std::int64_t work, F&& f) {
+  parallel_range(items, 1, items_per_share(work), f);
+}
+
 // ---- the strided loop ----------------------------------------------------------------------
 
 /// N operands walked together over one shape (operand 0 is usually the output). Axes of

@@ -188,6 +188,51 @@ TEST(Sequential, PoolsBeforeItsReLUWithTheOpsValuesAndGradients) {
   }
 }
 
+TEST(Sequential, FusesAConvIntoItsPoolWithTheOpsValuesAndGradients) {
+  // Note [Conv2d into MaxPool2d]: conv, ReLU, pool and conv, pool, against the ops as written.
+  for (const DType dtype : {DType::Float32, DType::Float64}) {
+    Generator gen(21);
+    Sequential net;
+    net.add(Conv2d(2, 3, 3, gen, {.padding = 1, .dtype = dtype})).add(ReLU()).add(MaxPool2d(2));
+    net.add(Conv2d(3, 2, 3, gen, {.padding = 1, .dtype = dtype})).add(MaxPool2d(2));
+    std::vector<Tensor> params;
+    for (const Tensor& p : net.parameters()) params.push_back(p.detach().requires_grad_());
+    Tensor x1 = Tensor::randn({5, 2, 8, 8}, gen, dtype).requires_grad_();
+    Tensor x2 = x1.detach().requires_grad_();
+    const Tensor by_module = net(x1);
+    const Tensor by_ops = max_pool2d(
+        conv2d(max_pool2d(relu(conv2d(x2, params[0], params[1], 1, 1)), 2), params[2], params[3],
+               1, 1),
+        2);
+    const Tensor weights = Tensor::randn(by_ops.shape(), gen, dtype);
+    sum(by_module * weights).backward();
+    sum(by_ops * weights).backward();
+    EXPECT_EQ(by_module.to_vector(), by_ops.to_vector());
+    EXPECT_EQ(x1.grad().to_vector(), x2.grad().to_vector());
+    const std::vector<Tensor> module_params = net.parameters();
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      EXPECT_EQ(module_params[i].grad().to_vector(), params[i].grad().to_vector()) << i;
+    }
+    new_graph();
+  }
+}
+
+TEST(Sequential, AFusedConvAndPoolNameBothLayersInErrors) {
+  Generator gen(22);
+  Sequential net;
+  net.add(Conv2d(1, 2, 3, gen, {.dtype = f64})).add(MaxPool2d(4));
+  try {
+    (void)net(uniform64({1, 1, 5, 5}, 23));
+    ADD_FAILURE() << "a 4x4 pool of a 3x3 conv output must be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("Conv2d(1, 2, kernel_size=3) followed by "
+                                         "MaxPool2d(kernel_size=4): conv2d_max_pool2d: kernel 4 "
+                                         "is larger than the padded input [1,2,3,3]"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Sequential, ConvNetThroughALoss) {
   // A miniature of the reference CNN, differentiated through the loss as in training.
   Generator gen(17);

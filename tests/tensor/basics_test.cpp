@@ -170,6 +170,16 @@ TEST(TensorBasics, Conv2dAndPool) {
             (std::vector<std::int64_t>{2, 3, 4, 4}));
   expect_error([&] { (void)conv2d(x, Tensor::ones({1, 2, 2, 2})); },
                "input has 1 channels but the weight expects 2");
+  // The fused conv + pool: the conv output above plus a bias of 1, [13, 17, 25, 29], pooled to
+  // its max; with padding 1, the 4x4 conv output's 2x2 windows.
+  expect_values(conv2d_max_pool2d(x, w, tensor({1}), 1, 0, 2), {29});
+  expect_values(conv2d_max_pool2d(x, w, Tensor(), 1, 1, 2), {12, 16, 24, 28});
+  expect_error([&] { (void)conv2d_max_pool2d(x, Tensor::ones({1, 2, 2, 2}), Tensor(), 1, 0, 2); },
+               "conv2d_max_pool2d: input [1,1,3,3], weight [1,2,2,2]: input has 1 channels");
+  expect_error([&] { (void)conv2d_max_pool2d(x, w, Tensor(), 1, 0, 3); },
+               "conv2d_max_pool2d: kernel 3 is larger than the padded input [1,1,2,2]");
+  expect_error([&] { (void)conv2d_max_pool2d(x, w, Tensor(), 1, 0, 2, 1, 2); },
+               "conv2d_max_pool2d: kernel 2, stride 1, padding 2: need");
 }
 
 TEST(TensorBasics, ErrorsNameTheOp) {

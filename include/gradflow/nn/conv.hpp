@@ -10,6 +10,8 @@
 
 namespace gradflow::nn {
 
+class MaxPool2d;
+
 /// Options of Conv2d beyond its channels and kernel size.
 struct Conv2dOptions {
   std::int64_t stride = 1;
@@ -30,12 +32,18 @@ class Conv2d : public Module {
          Conv2dOptions options = {});
 
   Tensor forward(const Tensor& input) override;
+  /// pool(forward(input)) as one operation (conv2d_max_pool2d): the same values and gradients,
+  /// without storing the full-size conv output. nn::Sequential uses it for a Conv2d followed by
+  /// a MaxPool2d.
+  Tensor forward_pooled(const Tensor& input, const MaxPool2d& pool);
   std::string describe() const override;
 
   const Tensor& weight() const { return param(0); }
   Tensor bias() const { return options_.bias ? param(1) : Tensor(); }
 
  private:
+  void check_input(const Tensor& input) const;
+
   std::int64_t in_;
   std::int64_t out_;
   std::int64_t kernel_;
@@ -50,6 +58,10 @@ class MaxPool2d : public Module {
 
   Tensor forward(const Tensor& input) override;
   std::string describe() const override;
+
+  std::int64_t kernel_size() const noexcept { return kernel_; }
+  std::int64_t stride() const noexcept { return stride_; }
+  std::int64_t padding() const noexcept { return padding_; }
 
  private:
   std::int64_t kernel_;

@@ -166,5 +166,12 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias = Te
 /// the gradient goes to the maximum of each window.
 Tensor max_pool2d(const Tensor& input, std::int64_t kernel, std::int64_t stride = 0,
                   std::int64_t padding = 0);
+/// max_pool2d(conv2d(input, weight, bias, stride, padding), pool_kernel, pool_stride,
+/// pool_padding) in one operation, with the same values and gradients: each image's conv output
+/// is pooled while it is in cache, and the full-size conv output is never stored. (nn::Sequential
+/// uses it for a Conv2d followed by a MaxPool2d.)
+Tensor conv2d_max_pool2d(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                         std::int64_t stride, std::int64_t padding, std::int64_t pool_kernel,
+                         std::int64_t pool_stride = 0, std::int64_t pool_padding = 0);
 
 }  // namespace gradflow
