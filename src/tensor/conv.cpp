@@ -25,7 +25,8 @@
 // image's im2col and OpenBLAS split each small GEMM: one OpenBLAS parallel region per image
 // and GEMM, each waiting for OpenBLAS's own workers, so two threads were slower than one.
 // The weight gradient is summed per group of images (at most kWeightGradientGroups groups,
-// fixed by the batch size), and the groups' sums are added in group order: the split between
+// fixed by the batch size), and the groups' sums are added in group order; the bias gradient
+// is summed per image, and the images' sums are added in image order. The split between
 // threads never changes the order of any sum, so the results are the same bits at any thread
 // count. A worker's exception (an allocation) is carried back to the calling thread.
 //
@@ -55,12 +56,11 @@
 #include <gradflow/tensor/ops.hpp>
 
 #include <algorithm>
-#include <climits>
 #include <cstdint>
 #include <exception>
-#include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -252,7 +252,9 @@ struct Conv2dStep final : detail::TensorStep {
       Tensor partial = wants(1) ? Tensor::zeros({groups, ckk, g.f}, x.dtype()) : Tensor();
       T* pp = wants(1) ? elements<T>(partial) : nullptr;
       over_images(groups, per_group * ckk * sp, [&](std::int64_t gb, std::int64_t ge) {
-        ImageScratch<T> scratch(g);
+        // Columns only for the weight's and the input's gradients (not for the bias's alone).
+        std::optional<ImageScratch<T>> scratch;
+        if (wants(0) || wants(1)) scratch.emplace(g);
         std::vector<T> dpadded(wants(0) ? static_cast<std::size_t>(g.padded_image()) : 0);
         auto unpooled = std::make_unique_for_overwrite<T[]>(
             pool_ ? static_cast<std::size_t>(g.f * sp) : 0);
@@ -269,15 +271,15 @@ struct Conv2dStep final : detail::TensorStep {
             }
           }
           if (wants(1)) {
-            scratch.columns_of(px + k * in_image, g);
-            const detail::Mat<T> cols{scratch.cols.get(), ckk, sp, sp, 1};
+            scratch->columns_of(px + k * in_image, g);
+            const detail::Mat<T> cols{scratch->cols.get(), ckk, sp, sp, 1};
             T* part = pp + (k / per_group) * ckk * g.f;
             detail::gemm<T>(cols, dy_mat.t(), part, T(1));  // dWᵀ part += cols dYᵀ
           }
           if (wants(0)) {
-            detail::gemm<T>(w2t, dy_mat, scratch.cols.get(), T(0));  // dcols = W2ᵀ dY
+            detail::gemm<T>(w2t, dy_mat, scratch->cols.get(), T(0));  // dcols = W2ᵀ dY
             std::fill(dpadded.begin(), dpadded.end(), T(0));
-            col2im(scratch.cols.get(), sp, g, dpadded.data());
+            col2im(scratch->cols.get(), sp, g, dpadded.data());
             unpad_image(dpadded.data(), g, pdx + k * in_image);
           }
         }
@@ -289,7 +291,8 @@ struct Conv2dStep final : detail::TensorStep {
           for (std::int64_t fi = 0; fi < g.f; ++fi) pb[fi] += pbp[k * g.f + fi];
         }
       }
-      if (wants(1)) {  // dWᵀ = the sum of the parts in group order, into part 0; dW its transpose
+      if (wants(1) && groups == 0) std::fill_n(elements<T>(dw), ckk * g.f, T(0));  // no images
+      if (wants(1) && groups > 0) {  // dWᵀ = the parts' sum in group order, in part 0; dW = its ᵀ
         const std::int64_t part_size = ckk * g.f;
         for (std::int64_t q = 1; q < groups; ++q) {
           const T* pq = pp + q * part_size;

@@ -14,12 +14,13 @@ namespace gradflow::nn {
 
 /// A chain of modules: forward(x) = m_k(...m_1(m_0(x))).
 ///
-/// Two patterns run faster with the same values and gradients, bit for bit (the recorded graph
-/// shows what ran):
+/// Two patterns run faster with the same results (the recorded graph shows what ran):
 /// - a ReLU directly followed by a MaxPool2d runs as the pool, then the ReLU, which then sees
-///   the pooled (smaller) tensor;
+///   the pooled (smaller) tensor: the same values bit for bit, and the same gradients as
+///   numbers (a zero gradient may be +0.0 instead of -0.0; details in sequential.cpp);
 /// - a Conv2d followed by a MaxPool2d (or by a ReLU and a MaxPool2d) runs as the one operation
-///   conv2d_max_pool2d (then the ReLU), which never stores the full-size conv output.
+///   conv2d_max_pool2d (then the ReLU), which never stores the full-size conv output: the same
+///   values and gradients, bit for bit.
 ///
 /// ```cpp
 /// nn::Sequential net;
