@@ -138,6 +138,9 @@ TEST(EvalFashionMnist, SoftmaxSavedAfterOneEpochScoresItsTestAccuracy) {
   ASSERT_EQ(t.status, 0) << t.err;
   const nlohmann::json tj = json_of(t);
   EXPECT_GT(tj["test_accuracy"].get<double>(), 0.75);  // a linear classifier reaches ~0.84
+  EXPECT_EQ(tj["test_accuracy_per_epoch"], nlohmann::json::array({tj["test_accuracy"]}));
+  EXPECT_EQ(tj["best_test_accuracy"], tj["test_accuracy"]);
+  EXPECT_EQ(tj["best_epoch"], 1);
   const ProgramResult e =
       run_gradflow({"eval", "--load", model, "--data", "fashion-mnist", "--json"});
   ASSERT_EQ(e.status, 0) << e.err;

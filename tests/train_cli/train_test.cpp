@@ -19,6 +19,9 @@ TEST(Train, SpiralJsonIsOneObjectWithTheResults) {
   EXPECT_EQ(j["model"], "mlp");
   EXPECT_EQ(j["epochs"], 300);
   EXPECT_TRUE(j["test_accuracy"].is_null());
+  EXPECT_TRUE(j["test_accuracy_per_epoch"].is_null());
+  EXPECT_TRUE(j["best_test_accuracy"].is_null());
+  EXPECT_TRUE(j["best_epoch"].is_null());
   EXPECT_GT(j["train_accuracy"].get<double>(), 0.45);  // chance is 1/3
   EXPECT_LE(j["train_accuracy"].get<double>(), 1.0);
   EXPECT_LT(j["final_loss"].get<double>(), 1.0);  // it starts at ln 3 = 1.0986

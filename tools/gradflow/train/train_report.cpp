@@ -64,6 +64,21 @@ nlohmann::ordered_json to_json(const TrainReport& r) {
   j["train_accuracy"] = r.train_accuracy;
   j["test_accuracy"] = r.test_accuracy ? nlohmann::ordered_json(*r.test_accuracy) : nullptr;
   j["test_loss"] = r.test_loss ? nlohmann::ordered_json(*r.test_loss) : nullptr;
+  if (r.test_accuracy) {  // per epoch, and the best epoch ("reaches X within E epochs")
+    nlohmann::ordered_json per_epoch = nlohmann::ordered_json::array();
+    const nn::EpochMetrics* best = nullptr;
+    for (const nn::EpochMetrics& m : r.result.epochs) {
+      per_epoch.push_back(m.test_accuracy);
+      if (best == nullptr || m.test_accuracy > best->test_accuracy) best = &m;
+    }
+    j["test_accuracy_per_epoch"] = per_epoch;
+    j["best_test_accuracy"] = best->test_accuracy;
+    j["best_epoch"] = best->epoch;
+  } else {
+    j["test_accuracy_per_epoch"] = nullptr;
+    j["best_test_accuracy"] = nullptr;
+    j["best_epoch"] = nullptr;
+  }
   j["final_loss"] = r.result.epochs.empty() ? 0.0 : r.result.epochs.back().loss;
   j["seconds"] = r.seconds;
   j["seconds_per_epoch"] = median_seconds_per_epoch(r.result);

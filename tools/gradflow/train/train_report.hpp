@@ -33,9 +33,10 @@ std::string describe_training(const TrainPlan& plan, std::size_t train_samples);
 double median_seconds_per_epoch(const nn::TrainResult& result);
 
 /// {"data", "model", "optimizer", "lr", "batch_size" (null: full batch), "weight_decay",
-/// "seed", "threads", "epochs", "train_samples", "train_accuracy", "test_accuracy" (null for
-/// spiral), "test_loss", "final_loss", "seconds", "seconds_per_epoch", "samples_per_second",
-/// "files"}.
+/// "seed", "threads", "epochs", "train_samples", "train_accuracy", "test_accuracy" (after the
+/// last epoch; null for spiral), "test_loss", "test_accuracy_per_epoch", "best_test_accuracy"
+/// and "best_epoch" (the first epoch that reached it; these three null for spiral),
+/// "final_loss", "seconds", "seconds_per_epoch", "samples_per_second", "files"}.
 nlohmann::ordered_json to_json(const TrainReport& report);
 
 /// Three or four lines: what was trained and how long it took, the accuracies and the final
