@@ -76,9 +76,9 @@ void chain_gradflow(benchmark::State& state) {
   if (!check(state, with_gradflow(kA, kB, kX0))) return;
   double a = kA, b = kB, x0 = kX0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(a);
-    benchmark::DoNotOptimize(b);
-    benchmark::DoNotOptimize(x0);
+    bench::opaque(a);
+    bench::opaque(b);
+    bench::opaque(x0);
     Result r = with_gradflow(a, b, x0);
     benchmark::DoNotOptimize(r);
   }
@@ -92,11 +92,11 @@ void chain_gradflow(benchmark::State& state) {
 void chain_double(benchmark::State& state) {
   double a = kA, b = kB, x0 = kX0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(a);
-    benchmark::DoNotOptimize(b);
-    benchmark::DoNotOptimize(x0);
+    bench::opaque(a);
+    bench::opaque(b);
+    bench::opaque(x0);
     double f = with_double(a, b, x0);
-    benchmark::DoNotOptimize(f);
+    bench::opaque(f);
   }
   bench::report_ops(state, kOps);
 }
@@ -105,9 +105,9 @@ void chain_adjoint(benchmark::State& state) {
   double a = kA, b = kB, x0 = kX0;
   std::vector<double> xs(kSteps);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(a);
-    benchmark::DoNotOptimize(b);
-    benchmark::DoNotOptimize(x0);
+    bench::opaque(a);
+    bench::opaque(b);
+    bench::opaque(x0);
     Result r = with_hand_adjoint(a, b, x0, xs);
     benchmark::DoNotOptimize(r);
     benchmark::ClobberMemory();

@@ -61,8 +61,8 @@ void seed_gradflow(benchmark::State& state) {
   if (!check(state, with_gradflow(3.0, -4.0))) return;
   double x = 3.0, y = -4.0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(x);
-    benchmark::DoNotOptimize(y);
+    bench::opaque(x);
+    bench::opaque(y);
     Result r = with_gradflow(x, y);
     benchmark::DoNotOptimize(r);
   }
@@ -77,18 +77,18 @@ void seed_gradflow(benchmark::State& state) {
 void seed_double(benchmark::State& state) {
   double x = 3.0, y = -4.0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(x);
-    benchmark::DoNotOptimize(y);
+    bench::opaque(x);
+    bench::opaque(y);
     double f = with_double(x, y);
-    benchmark::DoNotOptimize(f);
+    bench::opaque(f);
   }
 }
 
 void seed_adjoint(benchmark::State& state) {
   double x = 3.0, y = -4.0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(x);
-    benchmark::DoNotOptimize(y);
+    bench::opaque(x);
+    bench::opaque(y);
     Result r = with_hand_adjoint(x, y);
     benchmark::DoNotOptimize(r);
   }
