@@ -53,11 +53,17 @@ constexpr std::size_t kMaxSlots = kFirstMarker;  // slot numbers stay below the 
 }  // namespace
 
 namespace detail {
-Tape& create_thread_tape() {
-  thread_tape.tape = std::make_unique<Tape>();
+Tape* create_thread_tape() noexcept {
+  try {
+    thread_tape.tape = std::make_unique<Tape>();
+  } catch (...) {  // std::bad_alloc: fail_thread_tape() throws it outside the hot path
+    return nullptr;
+  }
   current_tape = thread_tape.tape.get();
-  return *current_tape;
+  return current_tape;
 }
+
+void fail_thread_tape() { throw std::bad_alloc(); }
 }  // namespace detail
 
 Tape::Tape() {
@@ -67,18 +73,24 @@ Tape::Tape() {
 
 Tape::~Tape() { std::free(entries_); }
 
-void Tape::grow() {
+bool Tape::try_grow() noexcept {
   const std::size_t capacity = capacity_;
-  if (capacity >= kMaxSlots) {
-    detail::fail("gradflow: the graph has reached 2^32 recorded operations, the most one tape "
-                 "holds; call gradflow::new_graph() between independent computations");
-  }
+  if (capacity >= kMaxSlots) return false;
   const std::size_t wanted =
       std::min<std::size_t>(kMaxSlots, std::max<std::size_t>(256, capacity * 2));
   void* grown = std::realloc(entries_, wanted * sizeof(TapeEntry));
-  if (grown == nullptr) throw std::bad_alloc();
+  if (grown == nullptr) return false;
   entries_ = static_cast<TapeEntry*>(grown);
   capacity_ = wanted;
+  return true;
+}
+
+void Tape::fail_grow() const {
+  if (capacity_ >= kMaxSlots) {
+    detail::fail("gradflow: the graph has reached 2^32 recorded operations, the most one tape "
+                 "holds; call gradflow::new_graph() between independent computations");
+  }
+  throw std::bad_alloc();
 }
 
 Slot Tape::push_leaves(std::size_t count) {
@@ -135,8 +147,7 @@ Slot Tape::push_step(std::unique_ptr<BackwardStep> step) {
   return push(kStepMarker, 0.0, static_cast<Slot>(steps_.size() - 1), 0.0);
 }
 
-Slot Tape::operand_slow(Slot slot, std::uint32_t generation, std::string_view op) const {
-  if (generation == 0 && slot == 0) return 0;  // a constant
+void Tape::fail_stale(std::string_view op) {
   detail::fail(std::string(op) +
                ": this Var belongs to a graph that is no longer current on this thread: it was "
                "recorded before gradflow::new_graph() (or in a Tape::Scope that has ended), or "

@@ -1,21 +1,30 @@
 #include <gradflow/scalar/record.hpp>
 
+#include <exception>
+#include <utility>
+
 namespace gradflow::detail {
 
-Var record_slow(Tape& tape, double out, Slot sx, double d_out_dx, std::string_view name,
-                double param) {
-  if (sx == 0 || !tape.recording()) return Var::constant(out);
-  const Slot slot = tape.push(sx, d_out_dx);
-  if (tape.annotating()) tape.annotate(slot, name, out, param);
-  return VarAccess::make(out, slot, tape.generation());
+namespace {
+// What record_annotated() could not do, for rethrow_recording_failure() on the same thread.
+thread_local std::exception_ptr recording_failure;
+}  // namespace
+
+Slot record_annotated(Tape& tape, double out, Slot sx, double d_out_dx, Slot sy, double d_out_dy,
+                      std::string_view name, double param) noexcept {
+  try {
+    const Slot slot = tape.push(sx, d_out_dx, sy, d_out_dy);
+    tape.annotate(slot, name, out, param);
+    return slot;
+  } catch (...) {
+    recording_failure = std::current_exception();
+    return kNoSlot;
+  }
 }
 
-Var record_slow(Tape& tape, double out, Slot sx, double d_out_dx, Slot sy, double d_out_dy,
-                std::string_view name) {
-  if ((sx | sy) == 0 || !tape.recording()) return Var::constant(out);
-  const Slot slot = tape.push(sx, d_out_dx, sy, d_out_dy);
-  if (tape.annotating()) tape.annotate(slot, name, out);
-  return VarAccess::make(out, slot, tape.generation());
+void rethrow_recording_failure() {
+  std::exception_ptr failure = std::exchange(recording_failure, nullptr);
+  std::rethrow_exception(failure);
 }
 
 }  // namespace gradflow::detail

@@ -12,11 +12,15 @@
 namespace gradflow {
 
 namespace detail {
-// The rare cases of record(), out of line: a constant operand, NoGradGuard, AnnotateGuard.
-Var record_slow(Tape& tape, double out, Slot sx, double d_out_dx, std::string_view name,
-                double param);
-Var record_slow(Tape& tape, double out, Slot sx, double d_out_dx, Slot sy, double d_out_dy,
-                std::string_view name);
+/// What record_annotated() returns when it could not record.
+inline constexpr Slot kNoSlot = std::numeric_limits<Slot>::max();
+/// Records a gate on a tape that is annotating (AnnotateGuard), annotation included. Never
+/// throws: on failure (no memory, a full tape) it keeps the exception for
+/// rethrow_recording_failure() and returns kNoSlot (Note [No exceptions out of a returning cold
+/// call] in tape.hpp: this call sits in the user's loop).
+Slot record_annotated(Tape& tape, double out, Slot sx, double d_out_dx, Slot sy, double d_out_dy,
+                      std::string_view name, double param) noexcept;
+[[noreturn]] void rethrow_recording_failure();
 }  // namespace detail
 
 /// Records a gate with one input: `out` is its forward value and `d_out_dx` its local gradient,
@@ -30,7 +34,10 @@ inline Var record(double out, const Var& x, double d_out_dx, std::string_view na
   if (tape.plain() && sx != 0) [[likely]] {
     return detail::VarAccess::make(out, tape.push(sx, d_out_dx), tape.generation());
   }
-  return detail::record_slow(tape, out, sx, d_out_dx, name, param);
+  if (sx == 0 || !tape.recording()) return Var::constant(out);
+  const Slot slot = detail::record_annotated(tape, out, sx, d_out_dx, 0, 0.0, name, param);
+  if (slot == detail::kNoSlot) [[unlikely]] detail::rethrow_recording_failure();
+  return detail::VarAccess::make(out, slot, tape.generation());
 }
 
 /// Records a gate with two inputs and their local gradients.
@@ -44,7 +51,11 @@ inline Var record(double out, const Var& x, double d_out_dx, const Var& y, doubl
   if (tape.plain() && (sx | sy) != 0) [[likely]] {
     return detail::VarAccess::make(out, tape.push(sx, d_out_dx, sy, d_out_dy), tape.generation());
   }
-  return detail::record_slow(tape, out, sx, d_out_dx, sy, d_out_dy, name);
+  if ((sx | sy) == 0 || !tape.recording()) return Var::constant(out);
+  const Slot slot = detail::record_annotated(tape, out, sx, d_out_dx, sy, d_out_dy, name,
+                                             std::numeric_limits<double>::quiet_NaN());
+  if (slot == detail::kNoSlot) [[unlikely]] detail::rethrow_recording_failure();
+  return detail::VarAccess::make(out, slot, tape.generation());
 }
 
 /// Applies a gate of the table (or a user's gate struct of the same shape) to Vars.
