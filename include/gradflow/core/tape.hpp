@@ -268,9 +268,10 @@ class Tape {
   // that return into the user's loop; its failures are separate [[noreturn]] calls. A call
   // that returns and may also throw gives the loop an exception edge into the cleanups of the
   // caller's scope (any local std::vector), and with such edges GCC 12 kept the loop's
-  // running value (`s` in `s += x`) in memory, a store and a reload on every iteration: a sum
-  // loop recorded at 3.6 ns per operation instead of 2.2 in a model of the hot path, with the
-  // same code otherwise.
+  // running value (`s` in `s += x`) in memory, a store and a reload on every iteration, and
+  // more of the loop's state with it. bench/scalar's loops, recording and backward per
+  // operation: sum 5.3 -> 3.8 ns, prod 8.0 -> 3.8, log-sum-exp 5.9 -> 4.6, tanh-layer 5.6 ->
+  // 4.6. (Stale Vars and failed growth still throw the same errors, from the noreturn calls.)
   /// Grows the entries (doubling); false when the tape is full or memory ran out.
   bool try_grow() noexcept;
   /// Throws what try_grow() could not do: Error at 2^32 operations, else std::bad_alloc.
