@@ -56,8 +56,8 @@ namespace detail {
 Tape* create_thread_tape() noexcept {
   try {
     thread_tape.tape = std::make_unique<Tape>();
-  } catch (...) {  // std::bad_alloc: fail_thread_tape() throws it outside the hot path
-    return nullptr;
+  } catch (...) {  // only std::bad_alloc: a new tape records just its sink, which cannot fill it
+    return nullptr;  // fail_thread_tape() throws it, outside the hot path
   }
   current_tape = thread_tape.tape.get();
   return current_tape;

@@ -161,6 +161,30 @@ TEST_F(ScopeAndGuards, AnnotateGuardKeepsGateNamesValuesAndLabels) {
   EXPECT_EQ(Tape::current().annotation(later.slot("test")), nullptr);
 }
 
+TEST_F(ScopeAndGuards, AnnotatedRecordingOfBinaryGatesAndConstants) {
+  // record()'s annotated path (record_annotated): a binary gate keeps its value and no
+  // parameter; constant operands still give a constant, with no slot and no annotation.
+  AnnotateGuard annotate;
+  Var x = 2.0, y = 5.0;
+  const Var z = x * y;
+  const SlotAnnotation* az = Tape::current().annotation(z.slot("test"));
+  ASSERT_NE(az, nullptr);
+  EXPECT_EQ(az->op, "mul");
+  EXPECT_EQ(az->value, 10.0);
+  EXPECT_TRUE(std::isnan(az->param));
+  const std::size_t size = Tape::current().size();
+  const Var c = Var::constant(3.0) * Var::constant(4.0);
+  EXPECT_TRUE(c.is_constant());
+  EXPECT_EQ(c.value(), 12.0);
+  EXPECT_EQ(Tape::current().size(), size);
+  {
+    NoGradGuard no_grad;  // both guards: a constant, nothing recorded
+    const Var w = x * y;
+    EXPECT_TRUE(w.is_constant());
+    EXPECT_EQ(Tape::current().size(), size);
+  }
+}
+
 TEST_F(ScopeAndGuards, AnnotateGuardCoversLeavesInBulkAndFusedPrimitives) {
   AnnotateGuard annotate;
   const std::vector<Var> xs = Var::leaves(std::vector<double>{1.0, 2.0, 3.0});

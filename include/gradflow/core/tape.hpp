@@ -166,6 +166,10 @@ class Tape {
   /// Records the n-ary operation over `count` operands just written as `layout` says.
   Slot commit_nary(std::size_t count, NaryLayout layout);
 
+  /// Throws the error of a recording that could not get memory: Error when the tape holds its
+  /// 2^32 operations, else std::bad_alloc. (Note [No exceptions out of a returning cold call].)
+  [[noreturn]] void fail_grow() const;
+
   /// Records an operation whose backward is a BackwardStep (the tape owns it until clear()).
   Slot push_step(std::unique_ptr<BackwardStep> step);
   /// The step of an entry marked kStepMarker.
@@ -274,8 +278,6 @@ class Tape {
   // 4.6. (Stale Vars and failed growth still throw the same errors, from the noreturn calls.)
   /// Grows the entries (doubling); false when the tape is full or memory ran out.
   bool try_grow() noexcept;
-  /// Throws what try_grow() could not do: Error at 2^32 operations, else std::bad_alloc.
-  [[noreturn]] void fail_grow() const;
   /// Grows, or throws.
   void grow() {
     if (!try_grow()) fail_grow();

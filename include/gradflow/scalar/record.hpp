@@ -12,15 +12,16 @@
 namespace gradflow {
 
 namespace detail {
-/// What record_annotated() returns when it could not record.
+/// What record_annotated() returns when it could not record; never a slot (those stay below
+/// the entry markers).
 inline constexpr Slot kNoSlot = std::numeric_limits<Slot>::max();
+static_assert(kNoSlot > kFirstMarker);
 /// Records a gate on a tape that is annotating (AnnotateGuard), annotation included. Never
-/// throws: on failure (no memory, a full tape) it keeps the exception for
-/// rethrow_recording_failure() and returns kNoSlot (Note [No exceptions out of a returning cold
-/// call] in tape.hpp: this call sits in the user's loop).
+/// throws (Note [No exceptions out of a returning cold call] in tape.hpp: this call sits in the
+/// user's loop): it returns kNoSlot when it could not get memory, and the caller then calls
+/// tape.fail_grow(), which throws the error.
 Slot record_annotated(Tape& tape, double out, Slot sx, double d_out_dx, Slot sy, double d_out_dy,
                       std::string_view name, double param) noexcept;
-[[noreturn]] void rethrow_recording_failure();
 }  // namespace detail
 
 /// Records a gate with one input: `out` is its forward value and `d_out_dx` its local gradient,
@@ -36,7 +37,7 @@ inline Var record(double out, const Var& x, double d_out_dx, std::string_view na
   }
   if (sx == 0 || !tape.recording()) return Var::constant(out);
   const Slot slot = detail::record_annotated(tape, out, sx, d_out_dx, 0, 0.0, name, param);
-  if (slot == detail::kNoSlot) [[unlikely]] detail::rethrow_recording_failure();
+  if (slot == detail::kNoSlot) [[unlikely]] tape.fail_grow();
   return detail::VarAccess::make(out, slot, tape.generation());
 }
 
@@ -54,7 +55,7 @@ inline Var record(double out, const Var& x, double d_out_dx, const Var& y, doubl
   if ((sx | sy) == 0 || !tape.recording()) return Var::constant(out);
   const Slot slot = detail::record_annotated(tape, out, sx, d_out_dx, sy, d_out_dy, name,
                                              std::numeric_limits<double>::quiet_NaN());
-  if (slot == detail::kNoSlot) [[unlikely]] detail::rethrow_recording_failure();
+  if (slot == detail::kNoSlot) [[unlikely]] tape.fail_grow();
   return detail::VarAccess::make(out, slot, tape.generation());
 }
 
