@@ -209,19 +209,21 @@ struct FusedPool {
   detail::Argmax argmax;       // [N, F, PH, PW]
 };
 
+/// The operation's name in errors and diagrams: conv2d, or conv2d_max_pool2d with a pool.
+const char* conv_op(const FusedPool* pool) { return pool ? "conv2d_max_pool2d" : "conv2d"; }
+
 /// The backward of conv2d, and of conv2d_max_pool2d when it has a pool: then its gradient is
 /// the pooled output's, and each image's conv output gradient is unpooled into scratch first.
 struct Conv2dStep final : detail::TensorStep {
   Conv2dStep(const Tensor& x, const Tensor& w, ConvGeometry g, std::unique_ptr<FusedPool> pool)
-      : TensorStep(pool ? "conv2d_max_pool2d" : "conv2d"),
+      : TensorStep(conv_op(pool.get())),
         x_(x),
         w_(w),
         g_(g),
         pool_(std::move(pool)) {}
   void run(Tensor grad) override {
-    const char* op = pool_ ? "conv2d_max_pool2d" : "conv2d";
-    const Tensor& x = x_.get(op);
-    const Tensor& w = w_.get(op);
+    const Tensor& x = x_.get(name());
+    const Tensor& w = w_.get(name());
     const ConvGeometry& g = g_;
     Tensor dx = wants(0) ? detail::empty_like_shape({g.n, g.c, g.h, g.w}, x.dtype()) : Tensor();
     Tensor dw = wants(1) ? detail::empty_like_shape({g.f, g.c, g.kh, g.kw}, x.dtype()) : Tensor();
@@ -366,7 +368,7 @@ Tensor conv_forward(const Tensor& input, const Tensor& weight, const Tensor& bia
   const Shape out_shape = pool ? Shape{g.n, g.f, pool->image.oh, pool->image.ow}
                                : Shape{g.n, g.f, g.oh, g.ow};
   Tensor out = detail::empty_like_shape(out_shape, input.dtype());
-  const char* op = pool ? "conv2d_max_pool2d" : "conv2d";
+  const char* op = conv_op(pool.get());
   const bool record = detail::needs_grad({&input, &weight, &bias}, op);
   dispatch(input.dtype(), [&]<class T>() {
     const std::int64_t sp = g.spatial(), in_image = g.c * g.h * g.w;
