@@ -64,6 +64,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{"--plot", "/nonexistent-dir/p.png"},
                 "the directory /nonexistent-dir does not exist"},
         BadCase{{"--plot", "curves.jpg"}, "--plot curves.jpg: the file name must end in .png"},
-        BadCase{{"--save", "/tmp"}, "--save /tmp: is a directory"}));
+        BadCase{{"--save", "/tmp"}, "--save /tmp: is a directory"},
+        BadCase{{"--load", "/nonexistent-dir/m.safetensors"},
+                "--load /nonexistent-dir/m.safetensors: no such file"},
+        BadCase{{"--load", "/tmp"}, "--load /tmp: is a directory"}));
 
 }  // namespace

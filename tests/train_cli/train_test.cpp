@@ -71,6 +71,49 @@ TEST(Train, SameSeedSameRunOtherSeedOtherRun) {
   EXPECT_NE(loss("3"), loss("4"));
 }
 
+TEST(Train, LoadResumesBitForBit) {
+  // Full-batch SGD keeps no state between steps: 300 steps, save, load, 300 more is the same
+  // computation as 600 steps, so the two saved files hold the same bytes.
+  const TempDir dir;
+  const std::string first = dir / "first.safetensors", resumed = dir / "resumed.safetensors",
+                    straight = dir / "straight.safetensors";
+  ASSERT_EQ(run_gradflow(short_spiral({"--save", first})).status, 0);
+  const ProgramResult r = run_gradflow(short_spiral({"--load", first, "--save", resumed, "--json"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(json_of(r)["initial_parameters"], first);
+  ASSERT_EQ(run_gradflow({"train", "--data", "spiral", "--model", "mlp", "--epochs", "600",
+                          "--save", straight})
+                .status,
+            0);
+  EXPECT_EQ(slurp(resumed), slurp(straight));
+}
+
+TEST(Train, LoadNamesTheFileInText) {
+  const TempDir dir;
+  const std::string model = dir / "m.safetensors";
+  ASSERT_EQ(run_gradflow(short_spiral({"--save", model})).status, 0);
+  const ProgramResult r = run_gradflow(short_spiral({"--load", model}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("started from the parameters in " + model + "\n"), std::string::npos)
+      << r.out;
+  EXPECT_TRUE(json_of(run_gradflow(short_spiral({"--json"})))["initial_parameters"].is_null());
+}
+
+TEST(Train, LoadOfAnotherArchitectureNamesTheParameter) {
+  const TempDir dir;
+  const std::string model = dir / "softmax.safetensors";
+  ASSERT_EQ(run_gradflow({"train", "--data", "spiral", "--model", "softmax", "--epochs", "1",
+                          "--save", model})
+                .status,
+            0);
+  const ProgramResult r = run_gradflow(short_spiral({"--load", model}));
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(count_lines(r.err), 1u) << r.err;
+  EXPECT_EQ(r.err.rfind("gradflow train: " + model + ": ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("tensor '1.weight' has shape"), std::string::npos) << r.err;
+}
+
 TEST(Train, PlainLinesWhenNotATerminal) {
   const ProgramResult r =
       run_gradflow({"train", "--data", "spiral", "--model", "mlp", "--epochs", "5"});

@@ -12,6 +12,7 @@
 #include <gradflow/core/error.hpp>
 #include <gradflow/nn/checkpoint.hpp>
 #include <gradflow/nn/metrics.hpp>
+#include <gradflow/nn/serialize.hpp>
 #include <gradflow/tensor/random.hpp>
 #include <gradflow/tensor/tensor_type.hpp>
 
@@ -78,6 +79,13 @@ int run_train(const TrainArgs& args) {
   // The case study's own initial weights, so that a run reproduces torch_reference.py's.
   if (plan.model == nn::ModelKind::mlp && data.spiral_init) {
     nn::load_spiral_init(model, *data.spiral_init);
+  }
+  if (!plan.load.empty()) {  // checks every name, dtype and shape before changing anything
+    try {
+      nn::load(model, plan.load);
+    } catch (const gradflow::Error& e) {
+      return bad_input(e.what());
+    }
   }
 
   // Written as each epoch ends, so that an interrupted run keeps the rows it has.
@@ -180,6 +188,11 @@ const RegisterCommand registration{
                      "Threads for the tensor kernels and BLAS (default: OMP_NUM_THREADS, or all "
                      "cores)")
           ->type_name("T");
+      app.add_option("--load", a->load,
+                     "Start from the parameters in FILE (safetensors: a model saved with --save, "
+                     "or a PyTorch state_dict of the same architecture) instead of the initial "
+                     "weights; every parameter's name, dtype and shape must match")
+          ->type_name("FILE");
       app.add_option("--save", a->save,
                      "Save the trained model as safetensors (written to a temporary file, then "
                      "renamed: never half-written); `gradflow eval --load FILE` reads it")

@@ -31,6 +31,18 @@ void check_output(std::string_view option, const std::string& path) {
   }
 }
 
+// An input file is checked before the data set is read, for the same reason.
+void check_input(std::string_view option, const std::string& path) {
+  if (path.empty()) return;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw gradflow::Error(std::string(option) + " " + path + ": is a directory");
+  }
+  if (!std::filesystem::exists(path, ec)) {
+    throw gradflow::Error(std::string(option) + " " + path + ": no such file");
+  }
+}
+
 }  // namespace
 
 TrainPlan plan_training(const TrainArgs& a) {
@@ -63,12 +75,14 @@ TrainPlan plan_training(const TrainArgs& a) {
   if (!a.threads.empty())
     plan.threads = static_cast<int>(parse_whole("--threads", a.threads, 1, 1024));
 
+  check_input("--load", a.load);
   check_output("--save", a.save);
   check_output("--metrics", a.metrics);
   check_output("--plot", a.plot);
   if (!a.plot.empty() && std::filesystem::path(a.plot).extension() != ".png") {
     throw gradflow::Error("--plot " + a.plot + ": the file name must end in .png");
   }
+  plan.load = a.load;
   plan.save = a.save;
   plan.metrics = a.metrics;
   plan.plot = a.plot;

@@ -25,6 +25,7 @@ struct TrainArgs {
   std::string weight_decay;
   std::string seed;
   std::string threads;
+  std::string load;
   std::string save;
   std::string metrics;
   std::string plot;
@@ -38,6 +39,7 @@ struct TrainPlan {
   nn::TrainConfig config;      // TrainConfig::spiral() or ::fashion_mnist(), then the flags
   std::uint32_t seed = 0;      // of the data (spiral), the initial weights and the shuffling
   std::optional<int> threads;  // none: the library's default
+  std::string load;            // empty: the model's own initial weights
   std::string save;            // empty: not asked for
   std::string metrics;
   std::string plot;
@@ -46,8 +48,10 @@ struct TrainPlan {
 
 /// Checks every option and builds the plan. --weight-decay sets the L2 penalty added to the loss
 /// (TrainConfig::l2, the case study's `reg`). Throws Error with a one-line message for bad input:
-/// a missing or unknown --data/--model/--optimizer, a number out of range, the cnn on spiral, an
-/// output file in a directory that does not exist, a --plot name that does not end in .png.
+/// a missing or unknown --data/--model/--optimizer, a number out of range, the cnn on spiral, a
+/// --load file that does not exist, an output file in a directory that does not exist, a --plot
+/// name that does not end in .png. (Whether a --load file fits the model is checked once the
+/// model is built.)
 TrainPlan plan_training(const TrainArgs& args);
 
 }  // namespace gradflow::cli

@@ -58,6 +58,8 @@ nlohmann::ordered_json to_json(const TrainReport& r) {
   }
   j["weight_decay"] = c.l2;
   j["seed"] = p.seed;
+  j["initial_parameters"] =
+      p.load.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.load);
   j["threads"] = get_num_threads();
   j["epochs"] = r.result.epochs.size();
   j["train_samples"] = r.train_samples;
@@ -96,6 +98,7 @@ std::string format_text(const TrainReport& r) {
                   " (" + describe_training(p, r.train_samples) + "): " + std::to_string(epochs) +
                   (epochs == 1 ? " epoch" : " epochs") + " in " + format_seconds(r.seconds) + " (" +
                   format_seconds(median_seconds_per_epoch(r.result)) + " per epoch)\n";
+  if (!p.load.empty()) s += "started from the parameters in " + p.load + "\n";
   s += "train accuracy " + fixed(r.train_accuracy, 4);
   if (r.test_accuracy) s += "  test accuracy " + fixed(*r.test_accuracy, 4);
   s += "  final loss " + fixed(epochs ? r.result.epochs.back().loss : 0.0, 4) + "\n";
