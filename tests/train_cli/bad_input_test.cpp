@@ -67,6 +67,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{"--save", "/tmp"}, "--save /tmp: is a directory"},
         BadCase{{"--load", "/nonexistent-dir/m.safetensors"},
                 "--load /nonexistent-dir/m.safetensors: no such file"},
-        BadCase{{"--load", "/tmp"}, "--load /tmp: is a directory"}));
+        BadCase{{"--load", "/tmp"}, "--load /tmp: is a directory"},
+        BadCase{{"--load", ""}, "--load: an empty file name"},
+        BadCase{{"--load", "/dev/null"}, "--load /dev/null: not a regular file"}));
 
 }  // namespace

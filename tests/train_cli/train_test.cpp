@@ -2,6 +2,8 @@
 
 #include "train_cli/helpers.hpp"
 
+#include <gradflow/data/safetensors.hpp>
+
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -97,6 +99,76 @@ TEST(Train, LoadNamesTheFileInText) {
   EXPECT_NE(r.out.find("started from the parameters in " + model + "\n"), std::string::npos)
       << r.out;
   EXPECT_TRUE(json_of(run_gradflow(short_spiral({"--json"})))["initial_parameters"].is_null());
+}
+
+TEST(Train, LoadTakesAStateDictWithoutMetadata) {
+  // What a PyTorch user writes with safetensors: the tensors alone, named as the state_dict.
+  const TempDir dir;
+  const std::string saved = dir / "saved.safetensors", bare = dir / "bare.safetensors";
+  ASSERT_EQ(run_gradflow(short_spiral({"--save", saved})).status, 0);
+  gradflow::data::save_safetensors(bare, gradflow::data::load_safetensors(saved).tensors);
+  const auto final_loss = [](const std::string& file) {
+    const ProgramResult r = run_gradflow(short_spiral({"--load", file, "--json"}));
+    EXPECT_EQ(r.status, 0) << r.err;
+    return json_of(r)["final_loss"].get<double>();
+  };
+  EXPECT_EQ(final_loss(bare), final_loss(saved));
+}
+
+TEST(Train, LoadFaultsExitTwoWithOneLine) {
+  const TempDir dir;
+  const std::string softmax = dir / "softmax.safetensors", wide = dir / "f64.safetensors",
+                    junk = dir / "junk.safetensors";
+  ASSERT_EQ(run_gradflow({"train", "--data", "spiral", "--model", "softmax", "--epochs", "1",
+                          "--save", softmax})
+                .status,
+            0);
+  // The same tensors in float64.
+  gradflow::data::NamedArrays tensors = gradflow::data::load_safetensors(softmax).tensors;
+  for (auto& [name, array] : tensors) {
+    const std::vector<float>& v = array.get<float>();
+    array = gradflow::data::Array(array.shape, std::vector<double>(v.begin(), v.end()));
+  }
+  gradflow::data::save_safetensors(wide, tensors);
+  write_bytes(junk, "not a safetensors file");
+
+  const auto expect_fault = [](const std::vector<std::string>& args, const std::string& fragment) {
+    const ProgramResult r = run_gradflow(args);
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(count_lines(r.err), 1u) << r.err;
+    EXPECT_EQ(r.err.rfind("gradflow train: ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
+  };
+  const std::vector<std::string> svm = {"train", "--data", "spiral", "--model", "svm",
+                                        "--epochs", "1", "--load"};
+  const auto with = [&](const std::string& file) {
+    std::vector<std::string> args = svm;
+    args.push_back(file);
+    return args;
+  };
+  // softmax and svm have the same tensors; the metadata tells them apart.
+  expect_fault(with(softmax), softmax + " holds a softmax model; --model is svm");
+  expect_fault(with(wide), "F64");
+  expect_fault(with(junk), junk);
+}
+
+TEST(Train, LoadRefusesOutputsOverTheLoadedFile) {
+  const TempDir dir;
+  const std::string model = dir / "m.safetensors";
+  ASSERT_EQ(run_gradflow(short_spiral({"--save", model})).status, 0);
+  const std::string bytes = slurp(model);
+  for (const std::string option : {"--metrics", "--plot"}) {
+    const std::string out = option == "--plot" ? dir / "m.png" : model;
+    const std::string loaded = option == "--plot" ? dir / "m-regions.png" : model;
+    if (option == "--plot") write_bytes(loaded, bytes);
+    const ProgramResult r = run_gradflow(short_spiral({"--load", loaded, option, out}));
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_NE(r.err.find("is the --load file"), std::string::npos) << r.err;
+    EXPECT_EQ(slurp(loaded), bytes) << option;
+  }
+  // --save over it replaces the file whole, after training read it.
+  EXPECT_EQ(run_gradflow(short_spiral({"--load", model, "--save", model})).status, 0);
 }
 
 TEST(Train, LoadOfAnotherArchitectureNamesTheParameter) {

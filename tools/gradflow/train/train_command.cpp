@@ -56,6 +56,24 @@ std::optional<ProgressPrinter> progress_printer(bool json, int epochs, bool has_
   return printer;
 }
 
+// --load: the file's tensors into the model (nn::load checks every name, dtype and shape before
+// changing anything). Tensors alone cannot tell softmax from svm, so a file saved by gradflow
+// must also name the --model. Returns the fault, or "" when the model holds the file's values.
+std::string load_parameters(nn::Sequential& model, const TrainPlan& plan) {
+  data::Metadata metadata;
+  try {
+    metadata = nn::load(model, plan.load);
+  } catch (const gradflow::Error& e) {
+    return e.what();
+  }
+  const auto saved = metadata.find("gradflow.model");
+  const std::string_view wanted = nn::model_name(plan.model);
+  if (saved != metadata.end() && saved->second != wanted) {
+    return plan.load + " holds a " + saved->second + " model; --model is " + std::string(wanted);
+  }
+  return "";
+}
+
 int run_train(const TrainArgs& args) {
   TrainPlan plan;
   try {
@@ -76,16 +94,13 @@ int run_train(const TrainArgs& args) {
   const nn::ModelSpec spec{plan.model, sample_shape(data.train), data.train.num_classes};
   Generator gen(plan.seed);
   nn::Sequential model = nn::make_model(spec.kind, spec.sample_shape, spec.classes, gen);
-  // The case study's own initial weights, so that a run reproduces torch_reference.py's.
-  if (plan.model == nn::ModelKind::mlp && data.spiral_init) {
-    nn::load_spiral_init(model, *data.spiral_init);
-  }
-  if (!plan.load.empty()) {  // checks every name, dtype and shape before changing anything
-    try {
-      nn::load(model, plan.load);
-    } catch (const gradflow::Error& e) {
-      return bad_input(e.what());
+  if (!plan.load.empty()) {
+    if (const std::string fault = load_parameters(model, plan); !fault.empty()) {
+      return bad_input(fault);
     }
+  } else if (plan.model == nn::ModelKind::mlp && data.spiral_init) {
+    // The case study's own initial weights, so that a run reproduces torch_reference.py's.
+    nn::load_spiral_init(model, *data.spiral_init);
   }
 
   // Written as each epoch ends, so that an interrupted run keeps the rows it has.
@@ -190,8 +205,9 @@ const RegisterCommand registration{
           ->type_name("T");
       app.add_option("--load", a->load,
                      "Start from the parameters in FILE (safetensors: a model saved with --save, "
-                     "or a PyTorch state_dict of the same architecture) instead of the initial "
-                     "weights; every parameter's name, dtype and shape must match")
+                     "or a float32 PyTorch state_dict of the same nn.Sequential) instead of the "
+                     "initial weights; every parameter's name, dtype and shape must match. "
+                     "--seed still sets the spiral points and the batch order")
           ->type_name("FILE");
       app.add_option("--save", a->save,
                      "Save the trained model as safetensors (written to a temporary file, then "
@@ -216,7 +232,8 @@ const RegisterCommand registration{
           "Fashion-MNIST is read from /usr/share/datasets/fashion-mnist (Debian: "
           "dataset-fashion-mnist) or from $GRADFLOW_FASHION_MNIST_DIR.\n"
           "Exit status: 0 ok, 1 a file could not be written or gnuplot is missing, 2 bad input "
-          "(options, a missing or corrupt data set).");
+          "(options, a missing or corrupt data set, a --load file that is missing, corrupt or "
+          "of another model).");
       return [a] { return run_train(*a); };
     }};
 

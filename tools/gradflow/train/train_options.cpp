@@ -1,6 +1,7 @@
 #include "train/train_options.hpp"
 
 #include "train/numbers.hpp"
+#include "train/plots.hpp"
 
 #include <gradflow/core/error.hpp>
 
@@ -33,13 +34,34 @@ void check_output(std::string_view option, const std::string& path) {
 
 // An input file is checked before the data set is read, for the same reason.
 void check_input(std::string_view option, const std::string& path) {
-  if (path.empty()) return;
+  if (path.empty()) throw gradflow::Error(std::string(option) + ": an empty file name");
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw gradflow::Error(std::string(option) + " " + path + ": is a directory");
+  const std::filesystem::file_status st = std::filesystem::status(path, ec);
+  const std::string what = std::string(option) + " " + path + ": ";
+  if (st.type() == std::filesystem::file_type::not_found) throw gradflow::Error(what + "no such file");
+  if (ec) throw gradflow::Error(what + ec.message());
+  if (st.type() == std::filesystem::file_type::directory) {
+    throw gradflow::Error(what + "is a directory");
   }
-  if (!std::filesystem::exists(path, ec)) {
-    throw gradflow::Error(std::string(option) + " " + path + ": no such file");
+  if (st.type() != std::filesystem::file_type::regular) throw gradflow::Error(what + "not a regular file");
+}
+
+// True when two names are one file, whether or not the second exists yet.
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  const std::filesystem::path ca = std::filesystem::weakly_canonical(a, ec);
+  if (ec) return false;
+  const std::filesystem::path cb = std::filesystem::weakly_canonical(b, ec);
+  return !ec && ca == cb;
+}
+
+// Writing --metrics or --plot over the --load file would destroy the model being trained on.
+// (--save over it is fine: the file is read before training and replaced whole at the end.)
+void check_not_the_loaded_file(std::string_view option, const std::string& path,
+                               const std::string& loaded) {
+  if (!path.empty() && same_file(path, loaded)) {
+    throw gradflow::Error(std::string(option) + " " + path +
+                          ": is the --load file; writing it would destroy the model");
   }
 }
 
@@ -75,14 +97,21 @@ TrainPlan plan_training(const TrainArgs& a) {
   if (!a.threads.empty())
     plan.threads = static_cast<int>(parse_whole("--threads", a.threads, 1, 1024));
 
-  check_input("--load", a.load);
+  if (a.load) check_input("--load", *a.load);
   check_output("--save", a.save);
   check_output("--metrics", a.metrics);
   check_output("--plot", a.plot);
   if (!a.plot.empty() && std::filesystem::path(a.plot).extension() != ".png") {
     throw gradflow::Error("--plot " + a.plot + ": the file name must end in .png");
   }
-  plan.load = a.load;
+  if (a.load) {
+    check_not_the_loaded_file("--metrics", a.metrics, *a.load);
+    check_not_the_loaded_file("--plot", a.plot, *a.load);
+    if (!a.plot.empty()) {
+      check_not_the_loaded_file("--plot", regions_path(a.plot).string(), *a.load);
+    }
+    plan.load = *a.load;
+  }
   plan.save = a.save;
   plan.metrics = a.metrics;
   plan.plot = a.plot;

@@ -25,7 +25,7 @@ struct TrainArgs {
   std::string weight_decay;
   std::string seed;
   std::string threads;
-  std::string load;
+  std::optional<std::string> load;  // given, even as "": an empty name is an error
   std::string save;
   std::string metrics;
   std::string plot;
@@ -49,9 +49,9 @@ struct TrainPlan {
 /// Checks every option and builds the plan. --weight-decay sets the L2 penalty added to the loss
 /// (TrainConfig::l2, the case study's `reg`). Throws Error with a one-line message for bad input:
 /// a missing or unknown --data/--model/--optimizer, a number out of range, the cnn on spiral, a
-/// --load file that does not exist, an output file in a directory that does not exist, a --plot
-/// name that does not end in .png. (Whether a --load file fits the model is checked once the
-/// model is built.)
+/// --load name that is empty or not a readable regular file, an output file in a directory that
+/// does not exist or the same file as --load, a --plot name that does not end in .png. (Whether
+/// a --load file fits the model is checked once the model is built.)
 TrainPlan plan_training(const TrainArgs& args);
 
 }  // namespace gradflow::cli
