@@ -46,13 +46,14 @@ Tensor Conv2d::forward(const Tensor& input) {
   return conv2d(input, weight(), bias(), options_.stride, options_.padding);
 }
 
-Tensor Conv2d::forward_pooled(const Tensor& input, const MaxPool2d& pool) {
+Tensor Conv2d::forward_pooled(const Tensor& input, const MaxPool2d& pool, const Module* between) {
   check_input(input);
   try {
     return conv2d_max_pool2d(input, weight(), bias(), options_.stride, options_.padding,
                              pool.kernel_size(), pool.stride(), pool.padding());
   } catch (const Error& e) {  // name the layers the user wrote, not only the fused operation
-    detail::fail(describe() + " followed by " + pool.describe() + ": " + e.what());
+    const std::string middle = between != nullptr ? between->describe() + " and " : "";
+    detail::fail(describe() + " followed by " + middle + pool.describe() + ": " + e.what());
   }
 }
 

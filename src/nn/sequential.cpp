@@ -66,7 +66,7 @@ Tensor Sequential::forward(const Tensor& input) {
       }
       ReLU* relu = exactly<ReLU>(m, i + 1);
       if (const MaxPool2d* pool = exactly<MaxPool2d>(m, i + 2); relu != nullptr && pool != nullptr) {
-        x = relu->forward(conv->forward_pooled(x, *pool));
+        x = relu->forward(conv->forward_pooled(x, *pool, relu));
         i += 3;
         continue;
       }

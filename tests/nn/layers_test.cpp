@@ -257,6 +257,22 @@ TEST(Sequential, AFusedConvAndPoolNameBothLayersInErrors) {
   }
 }
 
+TEST(Sequential, AFusedConvReluAndPoolNameAllThreeLayersInErrors) {
+  Generator gen(22);
+  Sequential net;
+  net.add(Conv2d(1, 2, 3, gen, {.dtype = f64})).add(ReLU()).add(MaxPool2d(4));
+  try {
+    (void)net(uniform64({1, 1, 5, 5}, 23));
+    ADD_FAILURE() << "a 4x4 pool of a 3x3 conv output must be refused";
+  } catch (const Error& e) {
+    const std::string relu = ReLU().describe();
+    EXPECT_NE(std::string(e.what()).find("Conv2d(1, 2, kernel_size=3) followed by " + relu +
+                                         " and MaxPool2d(kernel_size=4): conv2d_max_pool2d: "),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Sequential, ConvNetThroughALoss) {
   // A miniature of the reference CNN, differentiated through the loss as in training.
   Generator gen(17);

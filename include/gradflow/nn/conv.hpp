@@ -34,8 +34,10 @@ class Conv2d : public Module {
   Tensor forward(const Tensor& input) override;
   /// pool(forward(input)) as one operation (conv2d_max_pool2d): the same values and gradients,
   /// without storing the full-size conv output. nn::Sequential uses it for a Conv2d followed by
-  /// a MaxPool2d.
-  Tensor forward_pooled(const Tensor& input, const MaxPool2d& pool);
+  /// a MaxPool2d. `between`, when given, is a layer the caller moved from between the two to
+  /// after the pool (Sequential's ReLU); errors then name it too, as the user wrote the layers.
+  Tensor forward_pooled(const Tensor& input, const MaxPool2d& pool,
+                        const Module* between = nullptr);
   std::string describe() const override;
 
   const Tensor& weight() const { return param(0); }
