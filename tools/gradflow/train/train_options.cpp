@@ -38,12 +38,13 @@ void check_input(std::string_view option, const std::string& path) {
   std::error_code ec;
   const std::filesystem::file_status st = std::filesystem::status(path, ec);
   const std::string what = std::string(option) + " " + path + ": ";
-  if (st.type() == std::filesystem::file_type::not_found) throw gradflow::Error(what + "no such file");
-  if (ec) throw gradflow::Error(what + ec.message());
-  if (st.type() == std::filesystem::file_type::directory) {
-    throw gradflow::Error(what + "is a directory");
+  switch (st.type()) {
+    case std::filesystem::file_type::regular: return;
+    case std::filesystem::file_type::not_found: throw gradflow::Error(what + "no such file");
+    case std::filesystem::file_type::directory: throw gradflow::Error(what + "is a directory");
+    default:
+      throw gradflow::Error(what + (ec ? ec.message() : std::string("not a regular file")));
   }
-  if (st.type() != std::filesystem::file_type::regular) throw gradflow::Error(what + "not a regular file");
 }
 
 // True when two names are one file, whether or not the second exists yet.
