@@ -55,6 +55,11 @@ def main():
                   f"| {fmt(g(w, 'ratio_to_hand_adjoint'), 'x')} "
                   f"| {fmt_time(g(w, 'time_per_op'))} "
                   f"| {fmt(g(w, 'tape_bytes_per_op'), ' B')} |")
+    bare = g("seed-circuit", "time_per_gradient_bare_tape")
+    if bare is not None:
+        print()
+        print(f"The seed circuit on a bare tape (same gates and sweep, no checks): "
+              f"{fmt_time(bare)}.")
     if torch:
         print()
         print("| workload | figure | gradflow | PyTorch | gradflow ÷ PyTorch |")

@@ -1,0 +1,129 @@
+// seed-circuit/bare-tape: the seed circuit on the least a tape of gradflow's design can be, as a
+// floor for the library's figure (docs/benchmarks.md, "The seed circuit: the floor of a tape").
+//
+// The same gates (the gate table's forward values and local gradients), the same 9 entries and
+// the same sweep (the carry, the skip of a zero gradient, unit partials on the carry), but none
+// of what makes the library safe or general: no thread's tape, no generations to catch a stale
+// Var, no growth, no n-ary entries, steps or leaf runs, and a fixed array for entries and
+// adjoints. What the library costs beyond this is its checks and generality; what this costs
+// beyond the hand-written adjoint is the tape itself: 9 entries written, then swept in a second
+// pass through memory.
+
+#include <bench_common.hpp>
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+namespace {
+
+using namespace gradflow;
+
+struct BareEntry {
+  std::uint32_t a, b;
+  double da, db;
+};
+
+struct BareTape {
+  std::array<BareEntry, 16> entries;
+  std::array<double, 16> adjoints;
+  std::uint32_t size = 1;  // slot 0: the sink, as in the library
+};
+
+struct BareVar {
+  double value;
+  std::uint32_t slot;
+};
+
+BareVar push(BareTape& t, double value, std::uint32_t a, double da, std::uint32_t b, double db) {
+  t.entries[t.size] = {a, b, da, db};
+  return {value, t.size++};
+}
+
+BareVar leaf(BareTape& t, double value) { return push(t, value, 0, 0.0, 0, 0.0); }
+
+template <class G>
+BareVar unary(BareTape& t, BareVar x) {
+  const double out = G::forward(x.value);
+  return push(t, out, x.slot, G::local_grad(x.value, out), 0, 0.0);
+}
+
+template <class G>
+BareVar binary(BareTape& t, BareVar x, BareVar y) {
+  const double out = G::forward(x.value, y.value);
+  const gates::Partials p = G::local_grad(x.value, y.value, out);
+  return push(t, out, x.slot, p.dx, y.slot, p.dy);
+}
+
+BareVar square(BareTape& t, BareVar x) {
+  const double out = gates::PowConst::forward(x.value, 2.0);
+  return push(t, out, x.slot, gates::PowConst::local_grad(x.value, 2.0, out), 0, 0.0);
+}
+
+// The library's sweep (src/core/backward.cpp) less its markers and leaf runs.
+void sweep(BareTape& t, std::uint32_t output) {
+  double* adj = t.adjoints.data();
+  std::memset(adj, 0, sizeof(double) * (output + 1));
+  adj[output] = 1.0;
+  double carry = 0.0;
+  for (std::uint32_t i = output; i > 0; --i) {
+    const double g = adj[i] + carry;
+    adj[i] = g;
+    carry = 0.0;
+    if (g == 0.0) continue;
+    const BareEntry& e = t.entries[i];
+    if ((e.a | e.b) == 0) continue;
+    const std::uint32_t previous = i - 1;
+    if (e.a == previous && e.b != previous) {
+      carry = e.da == 1.0 ? g : e.da * g;
+    } else if (e.a != 0) {
+      adj[e.a] += e.da * g;
+    }
+    if (e.b == previous && e.a != previous) {
+      carry = e.db == 1.0 ? g : e.db * g;
+    } else if (e.b != 0) {
+      adj[e.b] += e.db * g;
+    }
+  }
+}
+
+struct Result {
+  double f, dx, dy;
+};
+
+// Out of line, like the library's with_gradflow in seed_circuit.cpp; the sweep is a call too.
+[[gnu::noinline]] Result with_bare_tape(BareTape& t, double x0, double y0) {
+  t.size = 1;
+  const BareVar x = leaf(t, x0), y = leaf(t, y0);
+  const BareVar num = binary<gates::Add>(t, x, unary<gates::Sigmoid>(t, y));
+  const BareVar den = binary<gates::Add>(
+      t, unary<gates::Sigmoid>(t, x), square(t, binary<gates::Add>(t, x, y)));
+  const BareVar f = binary<gates::Div>(t, num, den);
+  sweep(t, f.slot);
+  return {f.value, t.adjoints[x.slot], t.adjoints[y.slot]};
+}
+
+void seed_bare_tape(benchmark::State& state) {
+  static BareTape tape;
+  // The library's answer at the same point (the hand adjoint's, in seed_circuit.cpp).
+  new_graph();
+  Var vx = 3.0, vy = -4.0;
+  Var vf = (vx + sigmoid(vy)) / (sigmoid(vx) + pow(vx + vy, 2));
+  vf.backward();
+  const Result first = with_bare_tape(tape, 3.0, -4.0);
+  if (!bench::agree(state, std::array{first.f, first.dx, first.dy},
+                    std::array{vf.value(), vx.grad(), vy.grad()})) {
+    return;
+  }
+  double x = 3.0, y = -4.0;
+  for (auto _ : state) {
+    bench::opaque(x);
+    bench::opaque(y);
+    Result r = with_bare_tape(tape, x, y);
+    benchmark::DoNotOptimize(r);
+  }
+}
+
+}  // namespace
+
+BENCHMARK(seed_bare_tape)->Name("seed-circuit/bare-tape");
