@@ -20,7 +20,7 @@ inline constexpr Domain kPositive{0.1, 5.0};
 /// Note [Quotient partials from the reciprocal]
 /// Computed as -out * inv, the partial needs one multiplication after the forward division;
 /// as -out / d it needed a second division, and the two divisions sat one after the other on
-/// the way from the inputs to the tape (the seed circuit, whose last gate is a division: 66 ->
+/// the way from the inputs to the tape (the seed circuit, whose last gate is a division: 67 ->
 /// 61 ns). The product may differ from the quotient in the last bit. At out = 0 it would give
 /// 0 * inf = NaN when 1/d overflows (a subnormal d), where the derivative is 0: that case takes
 /// the quotient.
