@@ -1,13 +1,16 @@
 // seed-circuit/bare-tape: the seed circuit on the least a tape of gradflow's design can be, as a
 // floor for the library's figure (docs/benchmarks.md, "The seed circuit: the floor of a tape").
 //
-// The same gates (the gate table's forward values and local gradients), the same 9 entries and
-// the same sweep (the carry, the skip of a zero gradient, unit partials on the carry), but none
-// of what makes the library safe or general: no thread's tape, no generations to catch a stale
-// Var, no growth, no n-ary entries, steps or leaf runs, and a fixed array for entries and
-// adjoints. What the library costs beyond this is its checks and generality; what this costs
-// beyond the hand-written adjoint is the tape itself: 9 entries written, then swept in a second
-// pass through memory.
+// The same gates (the gate table's forward values and local gradients), the same 9 entries in
+// the same order (checked against the library's tape before timing) and the same sweep (the
+// carry, the skip of a zero gradient, unit partials on the carry), but none of what makes the
+// library safe or general: no thread's tape, no generations to catch a stale Var, no growth, no
+// n-ary entries, steps or leaf runs, and a fixed array for entries and adjoints. What the
+// library costs beyond this is its checks and generality; what this costs beyond the
+// hand-written adjoint is the tape itself: 9 entries written, then swept in a second pass
+// through memory.
+
+#include "seed_circuit.hpp"
 
 #include <bench_common.hpp>
 
@@ -60,8 +63,9 @@ BareVar square(BareTape& t, BareVar x) {
   return push(t, out, x.slot, gates::PowConst::local_grad(x.value, 2.0, out), 0, 0.0);
 }
 
-// The library's sweep (src/core/backward.cpp) less its markers and leaf runs.
-void sweep(BareTape& t, std::uint32_t output) {
+// The library's sweep (src/core/backward.cpp) less its markers and leaf runs; a call, as the
+// library's is.
+[[gnu::noinline]] void sweep(BareTape& t, std::uint32_t output) {
   double* adj = t.adjoints.data();
   std::memset(adj, 0, sizeof(double) * (output + 1));
   adj[output] = 1.0;
@@ -87,39 +91,54 @@ void sweep(BareTape& t, std::uint32_t output) {
   }
 }
 
-struct Result {
-  double f, dx, dy;
-};
-
-// Out of line, like the library's with_gradflow in seed_circuit.cpp; the sweep is a call too.
-[[gnu::noinline]] Result with_bare_tape(BareTape& t, double x0, double y0) {
+// Out of line, like the library's with_gradflow in seed_circuit.cpp. The entries are recorded
+// in the order the library records `(x + sigmoid(y)) / (sigmoid(x) + pow(x + y, 2))` (GCC
+// evaluates the right operand of each operator first); seed_bare_tape checks that they match.
+[[gnu::noinline]] bench::SeedResult with_bare_tape(BareTape& t, double x0, double y0) {
   t.size = 1;
   const BareVar x = leaf(t, x0), y = leaf(t, y0);
+  const BareVar xpy = binary<gates::Add>(t, x, y);
+  const BareVar xpy_squared = square(t, xpy);
+  const BareVar den = binary<gates::Add>(t, unary<gates::Sigmoid>(t, x), xpy_squared);
   const BareVar num = binary<gates::Add>(t, x, unary<gates::Sigmoid>(t, y));
-  const BareVar den = binary<gates::Add>(
-      t, unary<gates::Sigmoid>(t, x), square(t, binary<gates::Add>(t, x, y)));
   const BareVar f = binary<gates::Div>(t, num, den);
   sweep(t, f.slot);
   return {f.value, t.adjoints[x.slot], t.adjoints[y.slot]};
 }
 
+/// True when the bare tape holds the library's entries for the same circuit, slot for slot.
+bool same_entries_as_the_library(const BareTape& t) {
+  new_graph();
+  Var x = 3.0, y = -4.0;
+  [[maybe_unused]] Var f = (x + sigmoid(y)) / (sigmoid(x) + pow(x + y, 2));
+  const Tape& tape = Tape::current();
+  if (tape.size() != t.size) return false;
+  for (Slot slot = 1; slot < t.size; ++slot) {
+    const TapeEntry e = tape.entry(slot);
+    const BareEntry& b = t.entries[slot];
+    if (e.a != b.a || e.b != b.b || e.da != b.da || e.db != b.db) return false;
+  }
+  return true;
+}
+
 void seed_bare_tape(benchmark::State& state) {
   static BareTape tape;
-  // The library's answer at the same point (the hand adjoint's, in seed_circuit.cpp).
-  new_graph();
-  Var vx = 3.0, vy = -4.0;
-  Var vf = (vx + sigmoid(vy)) / (sigmoid(vx) + pow(vx + vy, 2));
-  vf.backward();
-  const Result first = with_bare_tape(tape, 3.0, -4.0);
+  const bench::SeedResult first = with_bare_tape(tape, 3.0, -4.0);
+  const bench::SeedResult want = bench::seed_hand_adjoint(3.0, -4.0);
   if (!bench::agree(state, std::array{first.f, first.dx, first.dy},
-                    std::array{vf.value(), vx.grad(), vy.grad()})) {
+                    std::array{want.f, want.dx, want.dy})) {
+    return;
+  }
+  if (!same_entries_as_the_library(tape)) {
+    state.SkipWithError("the bare tape's entries differ from the library's tape for the same "
+                        "circuit (another recording order?): the floor would not be comparable");
     return;
   }
   double x = 3.0, y = -4.0;
   for (auto _ : state) {
     bench::opaque(x);
     bench::opaque(y);
-    Result r = with_bare_tape(tape, x, y);
+    bench::SeedResult r = with_bare_tape(tape, x, y);
     benchmark::DoNotOptimize(r);
   }
 }

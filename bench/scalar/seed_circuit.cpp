@@ -2,6 +2,8 @@
 // example of the backprop notes. One iteration is one whole gradient: new_graph(), recording
 // the leaves and the gates, backward(), and reading both gradients.
 
+#include "seed_circuit.hpp"
+
 #include <bench_common.hpp>
 
 #include <array>
@@ -11,9 +13,7 @@ namespace {
 
 using namespace gradflow;
 
-struct Result {
-  double f, dx, dy;
-};
+using Result = bench::SeedResult;
 
 Result with_gradflow(double x0, double y0) {
   new_graph();
@@ -23,37 +23,12 @@ Result with_gradflow(double x0, double y0) {
   return {f.value(), x.grad(), y.grad()};
 }
 
-double sig(double v) { return 1.0 / (1.0 + std::exp(-v)); }
-
-double with_double(double x, double y) { return (x + sig(y)) / (sig(x) + std::pow(x + y, 2)); }
-
-// The notes' staged forward pass, then its backward pass written by hand.
-Result with_hand_adjoint(double x, double y) {
-  const double sigy = sig(y);
-  const double num = x + sigy;
-  const double sigx = sig(x);
-  const double xpy = x + y;
-  const double xpysqr = xpy * xpy;
-  const double den = sigx + xpysqr;
-  const double invden = 1.0 / den;
-  const double f = num * invden;
-  const double dnum = invden;
-  const double dinvden = num;
-  const double dden = -1.0 / (den * den) * dinvden;
-  const double dsigx = dden;
-  const double dxpysqr = dden;
-  const double dxpy = 2.0 * xpy * dxpysqr;
-  double dx = dxpy;
-  double dy = dxpy;
-  dx += (1.0 - sigx) * sigx * dsigx;
-  dx += dnum;
-  const double dsigy = dnum;
-  dy += (1.0 - sigy) * sigy * dsigy;
-  return {f, dx, dy};
+double with_double(double x, double y) {
+  return (x + bench::sig(y)) / (bench::sig(x) + std::pow(x + y, 2));
 }
 
 bool check(benchmark::State& state, const Result& r) {
-  const Result want = with_hand_adjoint(3.0, -4.0);
+  const Result want = bench::seed_hand_adjoint(3.0, -4.0);
   return bench::agree(state, std::array{r.f, r.dx, r.dy}, std::array{want.f, want.dx, want.dy});
 }
 
@@ -89,7 +64,7 @@ void seed_adjoint(benchmark::State& state) {
   for (auto _ : state) {
     bench::opaque(x);
     bench::opaque(y);
-    Result r = with_hand_adjoint(x, y);
+    Result r = bench::seed_hand_adjoint(x, y);
     benchmark::DoNotOptimize(r);
   }
 }
