@@ -15,26 +15,6 @@ inline constexpr Domain kAnywhere{-3.0, 3.0};
 inline constexpr Domain kAwayFromZero{0.5, 3.0, true};
 inline constexpr Domain kPositive{0.1, 5.0};
 
-namespace detail {
-/// -out/d for a quotient out = n/d, given inv = 1/d.
-///
-/// Note [Quotient partials from the reciprocal]
-/// Computed as -out * inv, the partial needs one multiplication after the forward division;
-/// as -out / d it needed a second division, and the two divisions sat one after the other on
-/// the way from the inputs to the tape (the seed circuit, whose last gate is a division: 67 ->
-/// 61 ns). Where 1/d is finite the product is within about an ulp of the quotient. 1/d
-/// overflows for |d| < 2^-1024: a zero quotient would then give 0 * inf = NaN where the
-/// derivative is 0, so it is multiplied by d's sign instead of by inv. A nonzero quotient gives
-/// +-inf there, where -out/d can still be finite (out = 2e-12, d = 5e-309: 4e296); the other
-/// partial, 1/d, is inf there too. Choosing the multiplier rather than the division keeps a
-/// vectorised tensor loop at one division per element (choosing -out/d made it compute both).
-/// A 1e6-element a / b backward: float64 6% faster, float32 9% slower (its partials are formed
-/// in double, and the choice costs more there than the division it saves).
-inline double minus_out_over(double out, double d, double inv) {
-  return -out * (out == 0.0 ? std::copysign(1.0, d) : inv);
-}
-}  // namespace detail
-
 // ---- binary gates --------------------------------------------------------------------------
 
 struct Add {
@@ -65,10 +45,23 @@ struct Div {
   static constexpr std::string_view name = "div", symbol = "/";
   static constexpr Domain domain_x = kAnywhere, domain_y = kAwayFromZero;
   static double forward(double x, double y) { return x / y; }
-  // d(x/y)/dx = 1/y, d(x/y)/dy = -x/y^2 = -out/y
+  // d(x/y)/dx = 1/y, d(x/y)/dy = -x/y^2 = -out/y, formed as -out * (1/y)
+  //
+  // Note [Quotient partials from the reciprocal]
+  // As -out / y the second partial needed a second division, and the two divisions sat one
+  // after the other on the way from the inputs to the tape (the seed circuit, whose last gate
+  // is a division: 67 -> 61 ns); -out * inv needs one multiplication after the forward
+  // division. Where 1/y is finite the product is within about an ulp of the quotient. 1/y
+  // overflows for |y| < 2^-1024: a zero quotient would then give 0 * inf = NaN where the
+  // derivative is 0, so it is multiplied by y's sign instead of by inv. A nonzero quotient
+  // gives +-inf there, where -out/y can still be finite (out = 2e-12, y = 5e-309: 4e296); the
+  // first partial, 1/y, is inf there too. Choosing the multiplier rather than the division
+  // keeps a vectorised tensor loop at one division per element (choosing -out/y made it compute
+  // both). A 1e6-element a / b backward: float64 6% faster, float32 9% slower (its partials are
+  // formed in double, and the choice costs more there than the division it saves).
   static Partials local_grad(double, double y, double out) {
     const double inv = 1.0 / y;
-    return {inv, detail::minus_out_over(out, y, inv)};
+    return {inv, -out * (out == 0.0 ? std::copysign(1.0, y) : inv)};
   }
 };
 
