@@ -9,6 +9,7 @@
 #include <gradflow/core/error.hpp>
 
 #include <algorithm>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -136,12 +137,9 @@ bool is_dense(const Tensor& t) {
 }
 }  // namespace
 
-void accumulate(GradCell& cell, Tensor g) {
-  if (g.shape() != cell.shape) {
-    fail("backward: a gradient of shape " + g.shape().str() + " reached a tensor of shape " +
-         cell.shape.str() + " (a bug in gradflow's tensor layer; please report it)");
-  }
-  if (g.dtype() != cell.dtype) g = copy_values(g.detach().to(cell.dtype));
+namespace {
+/// accumulate() once the cell is this thread's alone.
+void accumulate_owned(GradCell& cell, Tensor g) {
   if (!cell.grad) {
     const auto& impl = g.impl_ptr();
     const bool plain =
@@ -164,6 +162,21 @@ void accumulate(GradCell& cell, Tensor g) {
     cell.grad_shared = false;
   }
   add_into(Tensor(cell.grad), g);
+}
+}  // namespace
+
+void accumulate(GradCell& cell, Tensor g) {
+  if (g.shape() != cell.shape) {
+    fail("backward: a gradient of shape " + g.shape().str() + " reached a tensor of shape " +
+         cell.shape.str() + " (a bug in gradflow's tensor layer; please report it)");
+  }
+  if (g.dtype() != cell.dtype) g = copy_values(g.detach().to(cell.dtype));
+  if (!cell.leaf) {
+    accumulate_owned(cell, std::move(g));
+    return;
+  }
+  const std::lock_guard lock(cell.grad_mutex);  // Note [Leaves shared by threads]
+  accumulate_owned(cell, std::move(g));
 }
 
 // Note [Gradients in a permuted layout]

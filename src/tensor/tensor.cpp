@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <ostream>
 #include <string>
@@ -272,13 +273,21 @@ bool Tensor::is_leaf() const {
 Tensor Tensor::grad() const {
   const detail::TensorImpl& i = checked();
   if (!i.cell) return Tensor();
-  if (i.cell->leaf) return Tensor(i.cell->grad);
+  if (i.cell->leaf) {
+    const std::lock_guard lock(i.cell->grad_mutex);  // Note [Leaves shared by threads]
+    return Tensor(i.cell->grad);
+  }
   return Tensor(i.cell->retained);
 }
 
 void Tensor::zero_grad() {
   detail::TensorImpl& i = checked();
   if (!i.cell) return;
+  if (i.cell->leaf) {
+    const std::lock_guard lock(i.cell->grad_mutex);
+    i.cell->grad.reset();
+    return;
+  }
   i.cell->grad.reset();
   i.cell->retained.reset();
 }

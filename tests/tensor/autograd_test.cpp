@@ -12,6 +12,7 @@
 #include <limits>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace gradflow {
 namespace {
@@ -247,6 +248,30 @@ TEST_F(TensorAutograd, ThreadsRecordIndependentGraphs) {
   t2.join();
   EXPECT_DOUBLE_EQ(r1, 50 * 8.0);
   EXPECT_DOUBLE_EQ(r2, 50 * 8.0);
+}
+
+// Note [Leaves shared by threads]: threads whose graphs share one weight add into its gradient
+// at the same time. Every pass's gradient must arrive, and the buffer must never be replaced
+// under a thread that adds into it (under ASan that was a heap-use-after-free). A fresh weight
+// per round makes the first gradient's arrival race too.
+TEST_F(TensorAutograd, ThreadsBackpropagatingIntoOneLeafAddEveryGradient) {
+  constexpr int kThreads = 4, kPasses = 25, kRounds = 40;
+  for (int round = 0; round < kRounds; ++round) {
+    Tensor w = Tensor::ones({64}, DType::Float64).requires_grad_();
+    auto work = [&w] {
+      for (int i = 0; i < kPasses; ++i) {
+        new_graph();
+        sum(w * w).backward();  // d/dw = 2w = 2
+      }
+      new_graph();
+    };
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) threads.emplace_back(work);
+    for (std::thread& t : threads) t.join();
+    const std::vector<double> grad = w.grad().to_vector();
+    ASSERT_EQ(grad.size(), 64u);
+    for (double g : grad) ASSERT_EQ(g, 2.0 * kThreads * kPasses) << "round " << round;
+  }
 }
 
 TEST_F(TensorAutograd, StepsDescribeThemselvesForDiagrams) {

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 
 namespace gradflow::detail {
 
@@ -54,10 +55,19 @@ struct Storage {
 struct TensorImpl;
 
 /// The autograd state of a tensor that needs a gradient (see Note [Tensors on the tape]).
+///
+/// Note [Leaves shared by threads]
+/// Each thread records and sweeps its own tape, but a leaf (a weight) may be used by graphs of
+/// several threads, whose backward passes then add into its gradient at the same time, as in
+/// PyTorch. A leaf's `grad` is therefore read and replaced only under `grad_mutex`: without it,
+/// one thread's first gradient could replace the buffer another thread is adding into, which
+/// frees it under that thread. A non-leaf's cell belongs to one thread's graph and is not
+/// locked.
 struct GradCell {
   Shape shape;
   DType dtype = DType::Float32;
   std::shared_ptr<TensorImpl> grad;  // contiguous, shape and dtype of the tensor; null: none yet
+  std::mutex grad_mutex;             // guards `grad` of a leaf (Note [Leaves shared by threads])
   Slot slot = 0;                     // producer step's slot; 0 for a leaf
   std::uint32_t generation = 0;      // the producer's graph
   bool leaf = true;
