@@ -59,8 +59,10 @@ GradcheckResult gradcheck(const ScalarFunction& f, std::span<const double> at,
     const double diff = std::fabs(c.analytic - c.numeric);
     const double scale = std::max(std::fabs(c.analytic), std::fabs(c.numeric));
     c.relative_error = scale > 0.0 ? diff / scale : (diff == 0.0 ? 0.0 : diff);
-    // Written so that a NaN anywhere fails the check.
-    c.passed = diff <= options.atol + options.rtol * scale;
+    // Only finite values can agree: with an infinite numeric value, the tolerance rtol * scale
+    // is infinite too and would accept any analytic value. A NaN fails the comparison itself.
+    c.passed = std::isfinite(c.analytic) && std::isfinite(c.numeric) &&
+               diff <= options.atol + options.rtol * scale;
     result.passed = result.passed && c.passed;
     result.max_relative_error = std::isnan(c.relative_error)
                                     ? c.relative_error

@@ -90,7 +90,10 @@ TensorGradcheckResult tensor_gradcheck(const TensorFunction& f, const std::vecto
         const double numeric = (plus[uk] - minus[uk]) / (2.0 * h);
         const double a = analytic[i][uk * static_cast<std::size_t>(n) + static_cast<std::size_t>(j)];
         const double err = std::fabs(a - numeric);
-        const bool ok = err <= options.atol + options.rtol * std::fabs(numeric);
+        // Only finite values can agree (an infinite numeric value makes the tolerance
+        // infinite); a NaN fails the comparison itself.
+        const bool ok = std::isfinite(a) && std::isfinite(numeric) &&
+                        err <= options.atol + options.rtol * std::fabs(numeric);
         if (err > result.max_abs_error || std::isnan(err)) result.max_abs_error = err;
         if (!ok && result.passed) {
           report << "input " << i << " element " << j << ", output element " << k

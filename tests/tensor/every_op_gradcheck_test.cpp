@@ -189,6 +189,16 @@ TEST_P(EveryTensorOp, GradcheckFloat64) {
   EXPECT_TRUE(r.passed) << c.name << ": " << r.report;
 }
 
+// 0^x at x = 0: backprop gives 0, but 0^-h is infinite, so the numeric value is -inf. The
+// tolerance rtol * |numeric| is then infinite too and used to accept any analytic value.
+TEST(TensorGradcheckVerdict, AnInfiniteNumericValueFails) {
+  const TensorGradcheckResult r = tensor_gradcheck(
+      [](const std::vector<Tensor>& x) { return pow(0.0, x[0]); },
+      {Tensor::zeros({1}, DType::Float64)});
+  EXPECT_FALSE(r.passed);
+  EXPECT_NE(r.report.find("-inf"), std::string::npos) << r.report;
+}
+
 std::string case_name(const ::testing::TestParamInfo<OpCase>& info) {
   std::string s;
   for (char ch : info.param.name) s += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';

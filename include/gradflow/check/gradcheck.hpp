@@ -17,7 +17,8 @@ namespace gradflow {
 struct GradcheckOptions {
   /// Finite-difference step h in (f(x+h) - f(x-h)) / 2h. Must be positive and finite.
   double step = 1e-6;
-  /// An input passes when |analytic - numeric| <= atol + rtol * max(|analytic|, |numeric|).
+  /// An input passes when both values are finite and
+  /// |analytic - numeric| <= atol + rtol * max(|analytic|, |numeric|).
   double rtol = 1e-5;
   double atol = 1e-7;
 };

@@ -14,8 +14,8 @@ namespace gradflow {
 /// A function of tensors, written with tensor operations.
 using TensorFunction = std::function<Tensor(const std::vector<Tensor>&)>;
 
-/// How tensor_gradcheck differentiates and what it accepts: an entry passes when
-/// |analytic - numeric| <= atol + rtol * |numeric|.
+/// How tensor_gradcheck differentiates and what it accepts: an entry passes when both values
+/// are finite and |analytic - numeric| <= atol + rtol * |numeric|.
 struct TensorGradcheckOptions {
   double step = 1e-6;
   double rtol = 1e-5;
