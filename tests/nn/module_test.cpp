@@ -7,7 +7,9 @@
 #include <gradflow/nn/nn.hpp>
 
 #include <string>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 namespace gradflow::nn {
 namespace {
@@ -46,6 +48,35 @@ TEST(Models, CnnNamesAndShapesMatchTorchReference) {
                                        {"9.weight", {10, 128}},
                                        {"9.bias", {10}}}));
   EXPECT_EQ(net(Tensor::zeros({2, 1, 28, 28})).shape(), (Shape{2, 10}));
+}
+
+// load_model checks a file against parameter_specs() before make_model() builds anything, so
+// the two must describe the same parameters for every kind.
+TEST(Models, ParameterSpecsAreWhatMakeModelBuilds) {
+  const std::vector<std::vector<std::int64_t>> shapes{{2}, {1, 28, 28}, {3, 4}};
+  for (ModelKind kind : {ModelKind::softmax, ModelKind::svm, ModelKind::mlp, ModelKind::cnn}) {
+    for (const std::vector<std::int64_t>& shape : shapes) {
+      if (kind == ModelKind::cnn && shape.size() != 3) continue;
+      for (DType dtype : {DType::Float32, DType::Float64}) {
+        Generator gen(0);
+        const Sequential net = make_model(kind, shape, 7, gen, dtype);
+        std::vector<std::tuple<std::string, data::DType, std::vector<std::int64_t>>> built;
+        for (const NamedTensor& p : net.named_parameters()) {
+          built.emplace_back(p.name, data_dtype(p.tensor.dtype()), p.tensor.shape().vec());
+        }
+        std::vector<std::tuple<std::string, data::DType, std::vector<std::int64_t>>> specified;
+        for (const data::TensorSpec& s : parameter_specs(kind, shape, 7, dtype)) {
+          specified.emplace_back(s.name, s.dtype, s.shape);
+        }
+        EXPECT_EQ(specified, built) << model_name(kind) << " " << data::shape_string(shape);
+      }
+    }
+  }
+  EXPECT_THROW(parameter_specs(ModelKind::cnn, {2}, 3), Error);
+  EXPECT_THROW(parameter_specs(ModelKind::mlp, {2}, 0), Error);
+  EXPECT_THROW(parameter_specs(ModelKind::mlp, {3037000500, 3037000500}, 3), Error);
+  EXPECT_THROW(sample_features({0, 3}), Error);
+  EXPECT_EQ(sample_features({1, 28, 28}), 784);
 }
 
 TEST(Models, MakeModelByName) {

@@ -3,6 +3,7 @@
 /// The models of issue 5 and ../shared/peers/torch_reference.py, layer for layer, so parameter
 /// names and shapes match the PyTorch reference's state_dict and the two can be compared.
 
+#include <gradflow/data/safetensors.hpp>
 #include <gradflow/data/spiral.hpp>
 #include <gradflow/nn/loss.hpp>
 #include <gradflow/nn/sequential.hpp>
@@ -47,9 +48,21 @@ Sequential cnn(Generator& gen, std::int64_t classes = 10, DType dtype = DType::F
 
 /// The model of a kind for samples of shape `sample_shape` (e.g. {1, 28, 28} or {2}) and
 /// `classes` classes: the MLP's hidden sizes are 256, 128 for images and 100 otherwise (the
-/// case study's 2-100-3). Throws Error for a CNN on anything but 1x28x28.
+/// case study's 2-100-3). Throws Error for a CNN on anything but 1x28x28, and for a sample
+/// shape sample_features() rejects.
 Sequential make_model(ModelKind kind, const std::vector<std::int64_t>& sample_shape,
                       std::int64_t classes, Generator& gen, DType dtype = DType::Float32);
+
+/// The number of inputs a sample of shape `sample_shape` gives a Linear layer: the product of
+/// the shape. Throws Error for a dimension below 1 or a product beyond int64.
+std::int64_t sample_features(const std::vector<std::int64_t>& sample_shape);
+
+/// The parameters make_model() creates (names, dtypes, shapes, in order), worked out without
+/// allocating any of them, so a loader can check a file against the architecture its metadata
+/// describes before building it. Throws Error where make_model() would, and for classes < 1.
+std::vector<data::TensorSpec> parameter_specs(ModelKind kind,
+                                              const std::vector<std::int64_t>& sample_shape,
+                                              std::int64_t classes, DType dtype = DType::Float32);
 
 /// Sets a 2-hidden-K mlp() to the case study's initial weights (data::spiral()'s init, drawn
 /// from the same numpy stream as the points), transposed into PyTorch's [out, in] layout, so
