@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <string>
+#include <vector>
 
 namespace gradflow::nn {
 
@@ -30,7 +31,7 @@ std::int64_t positive_int(std::string_view text, std::string_view key, std::stri
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || v < 1) {
     detail::fail(std::string(source) + ": metadata \"" + std::string(key) + "\" = \"" +
-                 std::string(text) + "\" is not a list of positive integers");
+                 std::string(text) + "\" is not a list of positive integers below 2^63");
   }
   return v;
 }
@@ -58,6 +59,11 @@ ModelSpec spec_from_metadata(const data::Metadata& metadata, std::string_view so
     if (comma == std::string_view::npos) break;
     shape.remove_prefix(comma + 1);
   }
+  try {
+    sample_features(spec.sample_shape);  // a product that overflows is no shape
+  } catch (const Error& e) {
+    detail::fail(std::string(source) + ": metadata \"" + std::string(kShape) + "\": " + e.what());
+  }
   spec.classes = positive_int(value_of(metadata, kClasses, source), kClasses, source);
   return spec;
 }
@@ -72,6 +78,22 @@ void save_model(const Module& model, const ModelSpec& spec, const std::filesyste
 LoadedModel load_model(const std::filesystem::path& path) {
   data::SafetensorsFile file = data::load_safetensors(path);
   const ModelSpec spec = spec_from_metadata(file.metadata, path.string());
+  // Check the stored tensors against the architecture the metadata describes before building it:
+  // the metadata's sizes are then those of tensors already read, so a crafted "classes" or
+  // "sample_shape" cannot make the model allocate more than the file holds.
+  const std::string described = std::string(model_name(spec.kind)) + " for samples of shape " +
+                                data::shape_string(spec.sample_shape) + " and " +
+                                std::to_string(spec.classes) + " classes";
+  std::vector<data::TensorSpec> expected;
+  try {
+    expected = parameter_specs(spec.kind, spec.sample_shape, spec.classes);
+  } catch (const Error& e) {
+    detail::fail(path.string() + ": the metadata describes " + described +
+                 ", which gradflow cannot build: " + e.what());
+  }
+  data::check(file.tensors, expected,
+              path.string() + ": the metadata describes " + described +
+                  ", but the stored tensors differ");
   Generator gen(0);  // the values are overwritten by the file's
   Sequential model = make_model(spec.kind, spec.sample_shape, spec.classes, gen);
   load_state_dict(model, file.tensors, path.string());

@@ -53,6 +53,81 @@ TEST(Checkpoint, FileWithoutSpecSaysSo) {
       Error);
 }
 
+// A valid checkpoint of `spec` whose metadata then has `key` set to `value`, as a hand edit
+// would leave it: the tensors stay those of the original spec.
+fs::path crafted_checkpoint(const ModelSpec& spec, const std::string& key,
+                            const std::string& value) {
+  Generator gen(7);
+  const fs::path path = temp_file("crafted.safetensors");
+  save_model(make_model(spec.kind, spec.sample_shape, spec.classes, gen), spec, path);
+  data::SafetensorsFile file = data::load_safetensors(path);
+  file.metadata[key] = value;
+  data::save_safetensors(path, file.tensors, file.metadata);
+  return path;
+}
+
+std::string load_error(const fs::path& path) {
+  std::string what = "no error";
+  try {
+    load_model(path);
+  } catch (const Error& e) {
+    what = e.what();
+  }
+  fs::remove(path);
+  return what;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// Metadata that asks for layers far larger than the stored tensors (or for sizes that overflow)
+// is an error before any layer is built: under ASan, building them aborted the process.
+TEST(Checkpoint, MetadataThatDisagreesWithTheTensorsIsAnErrorBeforeAnyAllocation) {
+  const ModelSpec spiral_softmax{ModelKind::softmax, {2}, 3};
+  for (const std::string classes : {"4000000000", "1000000000000", "4"}) {
+    const std::string e = load_error(crafted_checkpoint(spiral_softmax, "gradflow.classes", classes));
+    EXPECT_TRUE(contains(e, "stored tensors differ")) << e;
+    EXPECT_TRUE(contains(e, "[" + classes + ", 2]")) << e;  // the expected shape of 1.weight
+  }
+  for (const std::string shape : {"100000000000", "1000,1000,1000", "3"}) {
+    const std::string e =
+        load_error(crafted_checkpoint(spiral_softmax, "gradflow.sample_shape", shape));
+    EXPECT_TRUE(contains(e, "stored tensors differ")) << e;
+  }
+  const ModelSpec spiral_mlp{ModelKind::mlp, {2}, 3};
+  const std::string mlp_classes =
+      load_error(crafted_checkpoint(spiral_mlp, "gradflow.classes", "4000000000"));
+  EXPECT_TRUE(contains(mlp_classes, "tensor '3.weight' has shape [3, 100], expected [4000000000, 100]"))
+      << mlp_classes;
+  const std::string mlp_shape =
+      load_error(crafted_checkpoint(spiral_mlp, "gradflow.sample_shape", "1,100000,100000"));
+  EXPECT_TRUE(contains(mlp_shape, "stored tensors differ")) << mlp_shape;
+  const ModelSpec cnn_spec{ModelKind::cnn, {1, 28, 28}, 10};
+  const std::string cnn_classes =
+      load_error(crafted_checkpoint(cnn_spec, "gradflow.classes", "4000000000"));
+  EXPECT_TRUE(contains(cnn_classes, "tensor '9.weight' has shape [10, 128]")) << cnn_classes;
+  const std::string cnn_shape =
+      load_error(crafted_checkpoint(cnn_spec, "gradflow.sample_shape", "1,280000,280000"));
+  EXPECT_TRUE(contains(cnn_shape, "cannot build")) << cnn_shape;
+  const std::string cnn_as_mlp =
+      load_error(crafted_checkpoint(cnn_spec, "gradflow.model", "mlp"));
+  EXPECT_TRUE(contains(cnn_as_mlp, "stored tensors differ")) << cnn_as_mlp;
+}
+
+TEST(Checkpoint, MetadataNumbersOutOfRangeAreErrors) {
+  const ModelSpec spiral_softmax{ModelKind::softmax, {2}, 3};
+  // The product of the sample shape overflows int64 (it was signed overflow in make_model).
+  const std::string product =
+      load_error(crafted_checkpoint(spiral_softmax, "gradflow.sample_shape", "3037000500,3037000500"));
+  EXPECT_TRUE(contains(product, "gradflow.sample_shape")) << product;
+  EXPECT_TRUE(contains(product, "64-bit")) << product;
+  for (const std::string classes : {"9223372036854775808", "0", "-3"}) {
+    const std::string e = load_error(crafted_checkpoint(spiral_softmax, "gradflow.classes", classes));
+    EXPECT_TRUE(contains(e, "\"gradflow.classes\" = \"" + classes + "\"")) << e;
+  }
+}
+
 TEST(Metrics, CsvRows) {
   EpochMetrics m;
   m.epoch = 3;
