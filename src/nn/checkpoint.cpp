@@ -16,6 +16,18 @@ constexpr std::string_view kModel = "gradflow.model";
 constexpr std::string_view kShape = "gradflow.sample_shape";
 constexpr std::string_view kClasses = "gradflow.classes";
 
+// gradflow's data sets have samples of 1 or 3 dimensions; many more is a damaged or crafted
+// file, and every message that prints the shape would grow with it.
+constexpr std::size_t kMaxSampleDims = 8;
+
+// A metadata value as an error message shows it: the file may hold anything, of any length.
+std::string shown_value(std::string_view text) {
+  constexpr std::size_t kShown = 40;
+  if (text.size() <= kShown) return "\"" + std::string(text) + "\"";
+  return "\"" + std::string(text.substr(0, kShown)) + "...\" (" + std::to_string(text.size()) +
+         " characters)";
+}
+
 const std::string& value_of(const data::Metadata& m, std::string_view key,
                             std::string_view source) {
   const auto it = m.find(std::string(key));
@@ -30,8 +42,8 @@ std::int64_t positive_int(std::string_view text, std::string_view key, std::stri
   std::int64_t v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || v < 1) {
-    detail::fail(std::string(source) + ": metadata \"" + std::string(key) + "\" = \"" +
-                 std::string(text) + "\" is not a list of positive integers below 2^63");
+    detail::fail(std::string(source) + ": metadata \"" + std::string(key) + "\" = " +
+                 shown_value(text) + " is not a list of positive integers below 2^63");
   }
   return v;
 }
@@ -52,8 +64,14 @@ data::Metadata to_metadata(const ModelSpec& spec) {
 ModelSpec spec_from_metadata(const data::Metadata& metadata, std::string_view source) {
   ModelSpec spec;
   spec.kind = parse_model(value_of(metadata, kModel, source));
-  std::string_view shape = value_of(metadata, kShape, source);
+  const std::string& shape_text = value_of(metadata, kShape, source);
+  std::string_view shape = shape_text;
   while (true) {
+    if (spec.sample_shape.size() == kMaxSampleDims) {
+      detail::fail(std::string(source) + ": metadata \"" + std::string(kShape) + "\" = " +
+                   shown_value(shape_text) + " has more than " + std::to_string(kMaxSampleDims) +
+                   " dimensions; samples have 1 (spiral) or 3 (images)");
+    }
     const std::size_t comma = shape.find(',');
     spec.sample_shape.push_back(positive_int(shape.substr(0, comma), kShape, source));
     if (comma == std::string_view::npos) break;

@@ -126,6 +126,16 @@ TEST(Checkpoint, MetadataNumbersOutOfRangeAreErrors) {
     const std::string e = load_error(crafted_checkpoint(spiral_softmax, "gradflow.classes", classes));
     EXPECT_TRUE(contains(e, "\"gradflow.classes\" = \"" + classes + "\"")) << e;
   }
+  // Many dimensions, or a long value, do not make a message as long as the file.
+  std::string many = "1";
+  for (int i = 0; i < 10000; ++i) many += ",1";
+  const std::string dims = load_error(crafted_checkpoint(spiral_softmax, "gradflow.sample_shape", many));
+  EXPECT_TRUE(contains(dims, "more than 8 dimensions")) << dims;
+  EXPECT_LT(dims.size(), 300u) << dims;
+  const std::string long_value =
+      load_error(crafted_checkpoint(spiral_softmax, "gradflow.classes", std::string(10000, '7')));
+  EXPECT_TRUE(contains(long_value, "(10000 characters)")) << long_value;
+  EXPECT_LT(long_value.size(), 300u) << long_value;
 }
 
 TEST(Metrics, CsvRows) {
