@@ -1,69 +1,34 @@
 #include <gradflow/data/idx.hpp>
 
-#include <gradflow/core/error.hpp>
+#include "gzip_reader.hpp"
 
-#include <zlib.h>
+#include <gradflow/core/error.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <memory>
 #include <string>
-#include <system_error>
 
 namespace gradflow::data {
 
 namespace {
 
-// zlib's gz* functions read gzip and, transparently, plain files through one interface.
-struct GzCloser {
-  void operator()(gzFile f) const noexcept { gzclose(f); }
-};
-using GzHandle = std::unique_ptr<std::remove_pointer_t<gzFile>, GzCloser>;
-
 class Reader {
  public:
-  explicit Reader(const std::filesystem::path& path) : path_(path) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) fail("the file does not exist");
-    if (!std::filesystem::is_regular_file(path, ec)) fail("not a regular file");
-    file_.reset(gzopen(path.c_str(), "rb"));
-    if (!file_) fail("cannot open it for reading");
-    gzbuffer(file_.get(), 1 << 17);
-  }
+  explicit Reader(const std::filesystem::path& path)
+      : path_(path), stream_(path, "IDX file " + path.string() + ": ") {}
 
   [[noreturn]] void fail(const std::string& what) const {
     detail::fail("IDX file " + path_.string() + ": " + what);
   }
 
   // Up to `n` bytes into `out`; fewer only at the end of the data. A damaged gzip stream
-  // (truncated, bad CRC, bad deflate data) is an error, not an early end.
-  std::size_t read(void* out, std::size_t n) {
-    std::size_t done = 0;
-    while (done < n) {
-      const auto chunk = static_cast<unsigned>(std::min<std::size_t>(n - done, 1u << 30));
-      const int got = gzread(file_.get(), static_cast<char*>(out) + done, chunk);
-      if (got < 0) stream_error();
-      if (got == 0) break;
-      done += static_cast<std::size_t>(got);
-    }
-    // zlib reports a truncated stream as a short read plus Z_BUF_ERROR, not as a failed read.
-    int code = Z_OK;
-    gzerror(file_.get(), &code);
-    if (code != Z_OK) stream_error();
-    return done;
-  }
+  // (truncated, bad CRC, bad deflate data, junk after it) is an error, not an early end.
+  std::size_t read(void* out, std::size_t n) { return stream_.read(out, n); }
 
  private:
-  [[noreturn]] void stream_error() {
-    int code = Z_OK;
-    const char* message = gzerror(file_.get(), &code);
-    std::string what = code == Z_BUF_ERROR ? "truncated gzip stream (" : "corrupt gzip stream (";
-    fail(what + (message ? message : "unknown zlib error") + ")");
-  }
-
   std::filesystem::path path_;
-  GzHandle file_;
+  internal::GzipReader stream_;
 };
 
 std::uint32_t big_endian(const unsigned char* p) {

@@ -127,6 +127,39 @@ TEST(Idx, TruncatedOrCorruptGzip) {
   expect_error(dir / "crc.gz", "corrupt gzip stream");
 }
 
+// gzip -d reads concatenated members as one stream; anything else after the last member is
+// junk that zlib's gzread used to drop silently.
+TEST(Idx, GzipMembersConcatenateButTrailingJunkIsAnError) {
+  TempDir dir;
+  const std::string file = idx({4, 8}, counting(32));
+  write_gzip(dir / "head.gz", file.substr(0, 10));
+  write_gzip(dir / "tail.gz", file.substr(10));
+  const std::string head = test::read_bytes(dir / "head.gz");
+  const std::string tail = test::read_bytes(dir / "tail.gz");
+  test::write_bytes(dir / "two-members.gz", head + tail);
+  const IdxFile two = read_idx(dir / "two-members.gz");
+  EXPECT_EQ(two.shape, (std::vector<std::int64_t>{4, 8}));
+  EXPECT_EQ(std::string(two.values.begin(), two.values.end()), counting(32));
+
+  write_gzip(dir / "whole.gz", file);
+  const std::string whole = test::read_bytes(dir / "whole.gz");
+  test::write_bytes(dir / "junk.gz", whole + "junk after the stream");
+  expect_error(dir / "junk.gz", "are not another gzip member");
+  expect_error(dir / "junk.gz", "offset " + std::to_string(whole.size()));
+  test::write_bytes(dir / "one-byte.gz", whole + "x");
+  expect_error(dir / "one-byte.gz", "are not another gzip member");
+  test::write_bytes(dir / "zeros.gz", whole + std::string(8, '\0'));
+  expect_error(dir / "zeros.gz", "are not another gzip member");
+  // Junk that starts like a member is a broken member.
+  test::write_bytes(dir / "fake-member.gz", whole + "\x1f\x8bjunk");
+  expect_error(dir / "fake-member.gz", "gzip stream");
+  test::write_bytes(dir / "half-member.gz", head + tail.substr(0, tail.size() / 2));
+  expect_error(dir / "half-member.gz", "truncated gzip stream");
+  // A member that inflates to more data than the dimensions declare.
+  test::write_bytes(dir / "extra-member.gz", whole + tail);
+  expect_error(dir / "extra-member.gz", "more data than dimensions");
+}
+
 // Cut a gzip file at every length: always a gradflow::Error, never a crash or a partial result.
 TEST(Idx, EveryTruncationIsAnError) {
   TempDir dir;

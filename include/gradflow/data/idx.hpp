@@ -22,10 +22,11 @@ struct IdxFile {
 /// gzip bomb without end; the largest MNIST-family file is 47 MB.
 inline constexpr std::uint64_t idx_max_payload = std::uint64_t{1} << 32;
 
-/// Reads an IDX file; gzip is recognised by its magic bytes, not the file name. Throws Error,
-/// naming the file and the fault, for a missing file, a bad magic number, a dtype other than
-/// unsigned byte, dimensions that do not match the payload (too short, too long, or more than
-/// idx_max_payload), and a truncated or corrupt gzip stream. Memory grows only with bytes that
+/// Reads an IDX file; gzip is recognised by its magic bytes, not the file name, and may hold
+/// several members (as `gzip -d` reads them). Throws Error, naming the file and the fault, for a
+/// missing file, a bad magic number, a dtype other than unsigned byte, dimensions that do not
+/// match the payload (too short, too long, or more than idx_max_payload), a truncated or corrupt
+/// gzip stream, and bytes after the last gzip member that are not another member. Memory grows only with bytes that
 /// are actually in the file, whatever the header claims.
 IdxFile read_idx(const std::filesystem::path& path);
 
