@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <climits>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -18,14 +19,37 @@ std::string errno_text(int e) { return std::strerror(e); }
 
 // A name no other writer uses: the pid separates processes, the counter threads and calls.
 // O_EXCL below catches the rest (a stale file left by a killed process with a recycled pid).
+// The file's own name is cut short where needed, so that any name that fits the file system
+// (up to NAME_MAX bytes) has a temporary name that fits too.
 std::filesystem::path temporary_name(const std::filesystem::path& path, unsigned attempt) {
   static std::atomic<unsigned> counter{0};
+  const std::string suffix = ".tmp-" + std::to_string(::getpid()) + "-" +
+                             std::to_string(counter++) + "-" + std::to_string(attempt);
+  const std::string base = path.filename().string();
+  const std::size_t room = NAME_MAX - 1 - suffix.size();  // 1 for the leading '.'
   // Built by appending: GCC 12 warns falsely (-Wrestrict) about "literal" + std::string here.
   std::string name = ".";
-  name += path.filename().string();
-  name += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
-          std::to_string(attempt);
+  name += base.substr(0, room);
+  name += suffix;
   return path.parent_path() / name;
+}
+
+// Where the bytes go: a symbolic link is written through (its target replaced, the link kept),
+// as an editor or `cp` would do; renaming over the link itself would turn it into a plain file.
+// Anything other than a regular file (or nothing) at that place is refused: renaming over a
+// device such as /dev/null would replace the device.
+std::filesystem::path destination(const std::filesystem::path& path, const std::string& where) {
+  std::error_code ec;
+  std::filesystem::path target = path;
+  if (std::filesystem::is_symlink(std::filesystem::symlink_status(path, ec))) {
+    target = std::filesystem::canonical(path, ec);
+    if (ec) detail::fail(where + ": a symbolic link to a file that does not exist");
+  }
+  const std::filesystem::file_status st = std::filesystem::status(target, ec);
+  if (std::filesystem::exists(st) && !std::filesystem::is_regular_file(st)) {
+    detail::fail(where + ": exists and is not a regular file; refusing to replace it");
+  }
+  return target;
 }
 
 }  // namespace
@@ -34,17 +58,18 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
                            std::string_view what) {
   const std::string where = std::string(what) + " " + path.string();
   if (path.filename().empty()) detail::fail(where + ": not a file name");
+  const std::filesystem::path target = destination(path, where);
 
   std::filesystem::path temp;
   int fd = -1;
   for (unsigned attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-    temp = temporary_name(path, attempt);
+    temp = temporary_name(target, attempt);
     // 0666 minus the umask: the permissions a plain std::ofstream would give the file.
     fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST) break;
   }
   if (fd < 0) {
-    const std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
+    const std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();
     detail::fail(where + ": cannot create a temporary file in " + dir.string() + ": " +
                            errno_text(errno));
   }
@@ -73,10 +98,10 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
   const int closed = ::close(fd);
   fd = -1;
   if (closed != 0) abandon("closing failed", errno);
-  if (::rename(temp.c_str(), path.c_str()) != 0) abandon("renaming the temporary file failed", errno);
+  if (::rename(temp.c_str(), target.c_str()) != 0) abandon("renaming the temporary file failed", errno);
 
   // Persist the rename itself; best effort, since the file is already complete either way.
-  const std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
+  const std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();
   const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd >= 0) {
     ::fsync(dir_fd);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <bit>
 #include <cmath>
@@ -153,6 +154,38 @@ TEST(Safetensors, SaveIntoAMissingDirectory) {
   TempDir dir;
   const std::string message = error_of([&] { save_safetensors(dir / "no/such/m.safetensors", awkward()); });
   EXPECT_NE(message.find("cannot create a temporary file"), std::string::npos) << message;
+}
+
+// The temporary name is the file's name plus a suffix; for a name of NAME_MAX bytes the file's
+// part is cut short so that the temporary name still fits.
+TEST(Safetensors, SaveUnderTheLongestFileName) {
+  TempDir dir;
+  const auto path = dir / (std::string(255 - 12, 'm') + ".safetensors");
+  save_safetensors(path, awkward());
+  expect_bit_exact(awkward(), load_safetensors(path).tensors);
+}
+
+// A symbolic link is written through: the file it points to is replaced, the link stays.
+TEST(Safetensors, SaveThroughASymbolicLinkKeepsTheLink) {
+  TempDir dir;
+  test::write_bytes(dir / "target.safetensors", "old");
+  std::filesystem::create_symlink("target.safetensors", dir / "link.safetensors");
+  save_safetensors(dir / "link.safetensors", awkward());
+  EXPECT_TRUE(std::filesystem::is_symlink(dir / "link.safetensors"));
+  expect_bit_exact(awkward(), load_safetensors(dir / "target.safetensors").tensors);
+}
+
+// Renaming over a device or a pipe would replace it (as root, /dev/null itself).
+TEST(Safetensors, SaveRefusesToReplaceWhatIsNotARegularFile) {
+  TempDir dir;
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0600), 0);
+  EXPECT_NE(error_of([&] { save_safetensors(dir / "fifo", awkward()); }).find("not a regular file"),
+            std::string::npos);
+  EXPECT_TRUE(std::filesystem::is_fifo(dir / "fifo"));
+  std::filesystem::create_symlink(dir / "nothing", dir / "dangling");
+  EXPECT_NE(error_of([&] { save_safetensors(dir / "dangling", awkward()); }).find("does not exist"),
+            std::string::npos);
+  EXPECT_TRUE(std::filesystem::is_symlink(dir / "dangling"));
 }
 
 TEST(Safetensors, LoadMissingFile) {

@@ -44,7 +44,9 @@ SafetensorsFile decode_safetensors(std::span<const std::byte> bytes, std::string
 
 /// Writes a safetensors file atomically: to a temporary file in the same directory, flushed to
 /// disk, then renamed over `path`. An interrupted save leaves the old file (or none), never half
-/// of one. Throws Error naming the path when the directory is not writable or the disk is full.
+/// of one. A symbolic link is written through (its target replaced, the link kept). Throws Error
+/// naming the path when the directory is not writable, the disk is full, or `path` is something
+/// other than a regular file (a device such as /dev/null, a link to nothing).
 void save_safetensors(const std::filesystem::path& path, const NamedArrays& tensors,
                       const Metadata& metadata = {});
 
