@@ -1,5 +1,6 @@
 #include "train/train_options.hpp"
 
+#include "output_files.hpp"
 #include "train/numbers.hpp"
 #include "train/plots.hpp"
 
@@ -12,25 +13,6 @@
 namespace gradflow::cli {
 
 namespace {
-
-// An output file is checked before training starts, so that a long run does not end in an
-// error about a directory that was never there.
-void check_output(std::string_view option, const std::string& path) {
-  if (path.empty()) return;
-  const std::filesystem::path p(path);
-  if (p.filename().empty()) {
-    throw gradflow::Error(std::string(option) + " " + path + ": not a file name");
-  }
-  const std::filesystem::path dir = p.parent_path().empty() ? "." : p.parent_path();
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    throw gradflow::Error(std::string(option) + " " + path + ": the directory " + dir.string() +
-                          " does not exist");
-  }
-  if (std::filesystem::is_directory(p, ec)) {
-    throw gradflow::Error(std::string(option) + " " + path + ": is a directory");
-  }
-}
 
 // An input file is checked before the data set is read, for the same reason.
 void check_input(std::string_view option, const std::string& path) {
@@ -45,15 +27,6 @@ void check_input(std::string_view option, const std::string& path) {
     default:
       throw gradflow::Error(what + (ec ? ec.message() : std::string("not a regular file")));
   }
-}
-
-// True when two names are one file, whether or not the second exists yet.
-bool same_file(const std::string& a, const std::string& b) {
-  std::error_code ec;
-  const std::filesystem::path ca = std::filesystem::weakly_canonical(a, ec);
-  if (ec) return false;
-  const std::filesystem::path cb = std::filesystem::weakly_canonical(b, ec);
-  return !ec && ca == cb;
 }
 
 // Writing --metrics or --plot over the --load file would destroy the model being trained on.
@@ -99,18 +72,30 @@ TrainPlan plan_training(const TrainArgs& a) {
     plan.threads = static_cast<int>(parse_whole("--threads", a.threads, 1, 1024));
 
   if (a.load) check_input("--load", *a.load);
-  check_output("--save", a.save);
-  check_output("--metrics", a.metrics);
-  check_output("--plot", a.plot);
-  if (!a.plot.empty() && std::filesystem::path(a.plot).extension() != ".png") {
-    throw gradflow::Error("--plot " + a.plot + ": the file name must end in .png");
+  // Checked before training starts, so that a long run does not end in an error about a
+  // directory that was never there. --save is renamed into place, so only a regular file may
+  // stand at its name.
+  if (!a.save.empty()) check_output_file("--save", a.save, Overwrite::replaced);
+  if (!a.metrics.empty()) check_output_file("--metrics", a.metrics);
+  // For spiral, --plot also draws the decision regions to a name derived from it.
+  const std::string regions = !a.plot.empty() && plan.data == DataSet::spiral
+                                  ? regions_path(a.plot).string()
+                                  : std::string();
+  if (!a.plot.empty()) {
+    check_output_file("--plot", a.plot);
+    if (std::filesystem::path(a.plot).extension() != ".png") {
+      throw gradflow::Error("--plot " + a.plot + ": the file name must end in .png");
+    }
+    if (!regions.empty()) check_output_file("--plot (its decision regions)", regions);
   }
+  check_distinct_outputs({{"--save", a.save},
+                          {"--metrics", a.metrics},
+                          {"--plot", a.plot},
+                          {"--plot (its decision regions)", regions}});
   if (a.load) {
     check_not_the_loaded_file("--metrics", a.metrics, *a.load);
     check_not_the_loaded_file("--plot", a.plot, *a.load);
-    if (!a.plot.empty()) {
-      check_not_the_loaded_file("--plot", regions_path(a.plot).string(), *a.load);
-    }
+    check_not_the_loaded_file("--plot (its decision regions)", regions, *a.load);
     plan.load = *a.load;
   }
   plan.save = a.save;

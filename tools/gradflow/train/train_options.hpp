@@ -49,9 +49,11 @@ struct TrainPlan {
 /// Checks every option and builds the plan. --weight-decay sets the L2 penalty added to the loss
 /// (TrainConfig::l2, the case study's `reg`). Throws Error with a one-line message for bad input:
 /// a missing or unknown --data/--model/--optimizer, a number out of range, the cnn on spiral, a
-/// --load name that is empty or not a readable regular file, an output file in a directory that
-/// does not exist or the same file as --load, a --plot name that does not end in .png. (Whether
-/// a --load file fits the model is checked once the model is built.)
+/// --load name that is empty or not a readable regular file, an output file that cannot be
+/// written (check_output_file in output_files.hpp), two outputs naming one file (the decision
+/// regions' FILE-regions.png included), --metrics or --plot naming the --load file, a --plot
+/// name that does not end in .png. (Whether a --load file fits the model is checked once the
+/// model is built.)
 TrainPlan plan_training(const TrainArgs& args);
 
 }  // namespace gradflow::cli
