@@ -19,7 +19,8 @@ std::string gnuplot_missing_message();
 /// an error (with its first message line).
 void run_gnuplot(std::string_view script);
 
-/// `text` as a gnuplot single-quoted string (a quote inside is doubled).
+/// `text` as a gnuplot single-quoted string (a quote inside is doubled). Throws Error if `text`
+/// holds a control character (a newline would end the command and start another).
 std::string gnuplot_quote(std::string_view text);
 
 }  // namespace gradflow::cli
