@@ -9,6 +9,7 @@
 #include "grad/diagnose.hpp"
 #include "grad/report.hpp"
 #include "grad/trace.hpp"
+#include "output_files.hpp"
 
 #include <gradflow/check/gradcheck.hpp>
 #include <gradflow/viz/dot.hpp>
@@ -16,11 +17,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 
 namespace gradflow::cli {
@@ -57,9 +59,30 @@ void write_file(const std::string& path, const std::string& text) {
   }
 }
 
+// All of standard input. Read with read(2), since a stream would take a read error (standard
+// input a directory, say) for the end of the input and report "the expression is empty".
+std::string read_standard_input() {
+  std::string text;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+    if (n == 0) return text;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw gradflow::Error(std::string("cannot read the expression from standard input: ") +
+                            std::strerror(errno));
+    }
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
 int run_grad(GradOptions& o) {
   if (o.expression == "-") {
-    o.expression.assign(std::istreambuf_iterator<char>(std::cin), {});
+    try {
+      o.expression = read_standard_input();
+    } catch (const gradflow::Error& e) {
+      return bad_input(e.what());
+    }
   }
 
   // Outer whitespace carries no meaning (see main.cpp: "-x^2" arrives as " -x^2"); without it
@@ -79,6 +102,24 @@ int run_grad(GradOptions& o) {
     at = parse_at(o.at);
   } catch (const gradflow::Error& e) {
     return bad_input(e.what());
+  }
+  // Every output is checked before the first is written, so that a failure never leaves some
+  // files written (or overwritten) and the others not.
+  const std::vector<OutputFile> outputs = {
+      {"--dot", o.dot_file}, {"--svg", o.svg_file}, {"--png", o.png_file}};
+  try {
+    for (const OutputFile& f : outputs) {
+      if (!f.path.empty()) check_output_file(f.option, f.path);
+    }
+    check_distinct_outputs(outputs);
+  } catch (const gradflow::Error& e) {
+    return bad_input(e.what());
+  }
+  if ((!o.svg_file.empty() || !o.png_file.empty()) && !graphviz_available()) {
+    std::cerr << "gradflow grad: Graphviz is not installed (apt-get install graphviz): --svg and "
+                 "--png need its `dot` program on PATH (or named by GRADFLOW_DOT); --dot "
+                 "writes the diagram without it\n";
+    return kExitFailure;
   }
 
   // A graph of our own, with annotation on: the trace and the diagram read names and values.

@@ -1,0 +1,108 @@
+// `gradflow grad --dot/--svg/--png`: every output is checked before any is written, so a bad
+// name or a missing Graphviz never leaves some files overwritten and the others not.
+
+#include "cli/run_program.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace {
+
+using gradflow::test::ProgramResult;
+using gradflow::test::run_program;
+
+std::size_t lines(const std::string& s) {
+  std::size_t n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+// A fresh directory for one test, removed with what is in it.
+class Scratch {
+ public:
+  explicit Scratch(const std::string& name)
+      : dir_(std::filesystem::temp_directory_path() /
+             ("gradflow-grad-outputs-" + std::to_string(::getpid()) + "-" + name)) {
+    std::filesystem::create_directories(dir_);
+  }
+  ~Scratch() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  std::string operator/(const std::string& name) const { return (dir_ / name).string(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void expect_one_line(const ProgramResult& r, int status, const std::string& needle) {
+  EXPECT_EQ(r.status, status) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
+  EXPECT_EQ(r.err.rfind("gradflow grad: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+}
+
+TEST(GradOutputs, MissingGraphvizWritesNothing) {
+  Scratch dir("graphviz");
+  std::ofstream(dir / "p.dot") << "precious\n";
+  const ProgramResult r = run_program(
+      GRADFLOW_EXE, {"grad", "x*2", "--at", "x=1", "--dot", dir / "p.dot", "--png", dir / "q.png"},
+      "", {"GRADFLOW_DOT=/nonexistent/dot"});
+  expect_one_line(r, 1, "Graphviz is not installed (apt-get install graphviz)");
+  EXPECT_EQ(slurp(dir / "p.dot"), "precious\n");
+  EXPECT_FALSE(std::filesystem::exists(dir / "q.png"));
+}
+
+TEST(GradOutputs, MissingDirectoryOfALaterOutputWritesNothing) {
+  Scratch dir("missing-dir");
+  std::ofstream(dir / "p.dot") << "precious\n";
+  const ProgramResult r =
+      run_program(GRADFLOW_EXE, {"grad", "x*2", "--at", "x=1", "--dot", dir / "p.dot", "--png",
+                                 "/nonexistent-dir/x.png"});
+  expect_one_line(r, 2, "--png /nonexistent-dir/x.png: the directory /nonexistent-dir does not exist");
+  EXPECT_EQ(slurp(dir / "p.dot"), "precious\n");
+}
+
+TEST(GradOutputs, TwoOutputsNamingOneFileAreRefused) {
+  Scratch dir("same");
+  const ProgramResult r = run_program(
+      GRADFLOW_EXE, {"grad", "x", "--at", "x=1", "--dot", dir / "k.dot", "--svg", dir / "k.dot"});
+  expect_one_line(r, 2, "are the same file");
+  EXPECT_FALSE(std::filesystem::exists(dir / "k.dot"));
+  // Also through another spelling of the same path.
+  const ProgramResult r2 = run_program(
+      GRADFLOW_EXE, {"grad", "x", "--at", "x=1", "--dot", dir / "k.dot", "--png", dir / "./k.dot"});
+  expect_one_line(r2, 2, "are the same file");
+}
+
+TEST(GradOutputs, ControlCharacterInAFileNameIsRefused) {
+  Scratch dir("control");
+  const ProgramResult r =
+      run_program(GRADFLOW_EXE, {"grad", "x", "--at", "x=1", "--dot", dir / "a\nb.dot"});
+  expect_one_line(r, 2, "--dot: the file name holds a control character");
+  EXPECT_TRUE(std::filesystem::is_empty(dir / ""));
+}
+
+TEST(GradOutputs, UnreadableStandardInputIsAReadError) {
+  // Standard input is a directory: reading it fails, which is not an empty expression.
+  const ProgramResult r = run_program("/bin/sh", {"-c", std::string(GRADFLOW_EXE) +
+                                                            " grad - --at x=1 < /"});
+  expect_one_line(r, 2, "cannot read the expression from standard input");
+}
+
+}  // namespace
