@@ -3,6 +3,7 @@
 
 #include "command.hpp"
 #include "train/datasets.hpp"
+#include "train/non_finite.hpp"
 #include "train/numbers.hpp"
 
 #include <gradflow/core/error.hpp>
@@ -12,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <limits>
@@ -72,11 +74,23 @@ int run_eval(const EvalArgs& a) {
     return bad_input(e.what());
   }
 
+  // A model whose parameters are NaN or infinite (a diverged run saved by an older gradflow, or
+  // a file written elsewhere) has no accuracy worth printing: the file is bad input.
+  if (const auto name = first_non_finite_parameter(loaded.model)) {
+    return bad_input(a.load + ": the parameter " + *name +
+                     " holds NaN or infinite values; retrain the model (a smaller --lr)");
+  }
+
   data::Dataset set;
   try {
     set = load_evaluation_data(which, seed);
   } catch (const gradflow::Error& e) {
     return bad_input(e.what());
+  }
+  if (set.size() == 0) {
+    return bad_input("the " + std::string(data_name(which)) + " " +
+                     (which == DataSet::spiral ? "training" : "test") +
+                     " set is empty (0 samples); use a complete copy of the data set");
   }
   const nn::ModelSpec needed{loaded.spec.kind, sample_shape(set), set.num_classes};
   if (loaded.spec.sample_shape != needed.sample_shape || loaded.spec.classes != needed.classes) {
@@ -105,6 +119,11 @@ int run_eval(const EvalArgs& a) {
     std::cout << a.load << ": " << describe(loaded.spec) << ", on " << data_name(which) << "\n"
               << line;
   }
+  if (!std::isfinite(e.loss)) {
+    std::cerr << "gradflow eval: the loss is not finite (NaN or infinite) on " << data_name(which)
+              << "\n";
+    return kExitNonFinite;
+  }
   return kExitOk;
 }
 
@@ -123,7 +142,8 @@ const RegisterCommand registration{
                    "Print one JSON object: file, model, data, split, samples, accuracy, loss");
       app.footer(
           "Exit status: 0 ok, 2 bad input (a missing, corrupt or truncated model file, a model "
-          "of another architecture, a missing data set).");
+          "of another architecture or with NaN or infinite parameters, a missing or empty data "
+          "set), 3 the loss is not finite.");
       return [a] { return run_eval(*a); };
     }};
 

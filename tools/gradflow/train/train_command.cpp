@@ -4,6 +4,7 @@
 #include "command.hpp"
 #include "train/datasets.hpp"
 #include "train/gnuplot.hpp"
+#include "train/non_finite.hpp"
 #include "train/plots.hpp"
 #include "train/progress.hpp"
 #include "train/train_options.hpp"
@@ -90,6 +91,16 @@ int run_train(const TrainArgs& args) {
   } catch (const gradflow::Error& e) {
     return bad_input(e.what());
   }
+  // Checked here, before any output is opened, so that the run fails as bad input and leaves
+  // an existing --metrics file as it was (nn::train would say so only after the CSV is open).
+  if (data.train.size() == 0) {
+    return bad_input("the " + std::string(data_name(plan.data)) +
+                     " training set is empty (0 samples); use a complete copy of the data set");
+  }
+  if (data.test && data.test->size() == 0) {
+    return bad_input("the " + std::string(data_name(plan.data)) +
+                     " test set is empty (0 samples); use a complete copy of the data set");
+  }
   const data::Dataset* test = data.test ? &*data.test : nullptr;
   const nn::ModelSpec spec{plan.model, sample_shape(data.train), data.train.num_classes};
   Generator gen(plan.seed);
@@ -137,6 +148,29 @@ int run_train(const TrainArgs& args) {
   if (test != nullptr) {  // train() evaluated the final model after the last epoch
     report.test_accuracy = report.result.epochs.back().test_accuracy;
     report.test_loss = report.result.epochs.back().test_loss;
+  }
+
+  // A diverged run is a failure, as a non-finite result of `grad` is: exit status 3, and
+  // nothing that would pass for a model is written (over an older one, perhaps). The metrics
+  // CSV stays, since its rows show where the loss went.
+  const std::optional<int> diverged = first_non_finite_epoch(report.result.epochs);
+  const std::optional<std::string> bad_parameter =
+      diverged ? std::nullopt : first_non_finite_parameter(model);
+  if (diverged || bad_parameter) {
+    if (csv.is_open()) report.written.push_back(plan.metrics);
+    if (plan.json) {
+      std::cout << to_json(report).dump(2) << "\n";
+    } else {
+      std::cout << format_text(report);
+    }
+    std::string message =
+        diverged ? "the training loss stopped being finite (NaN or infinite) at epoch " +
+                       std::to_string(*diverged) + "; try a smaller --lr"
+                 : "the trained parameter " + *bad_parameter +
+                       " is not finite (NaN or infinite); try a smaller --lr";
+    if (!plan.save.empty() || !plan.plot.empty()) message += "; nothing was saved or plotted";
+    std::cerr << "gradflow train: " << message << "\n";
+    return kExitNonFinite;
   }
 
   if (!plan.save.empty()) {
@@ -232,8 +266,9 @@ const RegisterCommand registration{
           "Fashion-MNIST is read from /usr/share/datasets/fashion-mnist (Debian: "
           "dataset-fashion-mnist) or from $GRADFLOW_FASHION_MNIST_DIR.\n"
           "Exit status: 0 ok, 1 a file could not be written or gnuplot is missing, 2 bad input "
-          "(options, a missing or corrupt data set, a --load file that is missing, corrupt or "
-          "of another model).");
+          "(options, a missing, corrupt or empty data set, a --load file that is missing, "
+          "corrupt or of another model, two outputs naming one file), 3 the loss stopped being "
+          "finite (nothing is saved or plotted).");
       return [a] { return run_train(*a); };
     }};
 

@@ -1,0 +1,106 @@
+// Runs that fail after their options were accepted: an empty data set (bad input, exit status
+// 2, decided before any output is opened) and a loss that stops being finite (exit status 3,
+// nothing saved). Neither may destroy a file that was there before.
+
+#include "train_cli/helpers.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+
+namespace {
+
+using namespace gradflow::test;
+
+// An uncompressed IDX file (the reader takes plain files as well as gzip): the big-endian magic
+// for unsigned bytes with `dims` dimensions, the dimensions, then zeros for the data.
+std::string idx(const std::vector<std::uint32_t>& dims) {
+  std::string bytes = {0, 0, 0x08, static_cast<char>(dims.size())};
+  std::size_t size = 1;
+  for (std::uint32_t d : dims) {
+    for (int shift = 24; shift >= 0; shift -= 8) bytes += static_cast<char>((d >> shift) & 0xff);
+    size *= d;
+  }
+  return bytes + std::string(size, '\0');
+}
+
+// A Fashion-MNIST directory with `train` and `test` images (all black, class 0).
+void write_fashion_mnist(const std::filesystem::path& dir, std::uint32_t train,
+                         std::uint32_t test) {
+  write_bytes(dir / "train-images-idx3-ubyte", idx({train, 28, 28}));
+  write_bytes(dir / "train-labels-idx1-ubyte", idx({train}));
+  write_bytes(dir / "t10k-images-idx3-ubyte", idx({test, 28, 28}));
+  write_bytes(dir / "t10k-labels-idx1-ubyte", idx({test}));
+}
+
+void expect_one_line(const ProgramResult& r, int status, const std::string& prefix,
+                     const std::string& needle) {
+  EXPECT_EQ(r.status, status) << r.err;
+  EXPECT_EQ(count_lines(r.err), 1u) << r.err;
+  EXPECT_EQ(r.err.rfind(prefix, 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+}
+
+TEST(FailedRuns, EmptyTrainingSetIsBadInputAndKeepsTheMetricsFile) {
+  const TempDir dir;
+  write_fashion_mnist(dir.path(), 0, 1);
+  write_bytes(dir / "keep.csv", "precious");
+  const ProgramResult r =
+      run_gradflow({"train", "--data", "fashion-mnist", "--model", "softmax", "--metrics",
+                    dir / "keep.csv"},
+                   {"GRADFLOW_FASHION_MNIST_DIR=" + dir.path().string()});
+  expect_one_line(r, 2, "gradflow train: ", "training set is empty");
+  EXPECT_EQ(slurp(dir / "keep.csv"), "precious");
+}
+
+TEST(FailedRuns, EmptyTestSetIsBadInput) {
+  const TempDir dir;
+  write_fashion_mnist(dir.path(), 1, 0);
+  const ProgramResult r = run_gradflow({"train", "--data", "fashion-mnist", "--model", "softmax"},
+                                       {"GRADFLOW_FASHION_MNIST_DIR=" + dir.path().string()});
+  expect_one_line(r, 2, "gradflow train: ", "test set is empty");
+}
+
+TEST(FailedRuns, EvalOfAnEmptyTestSplitIsBadInput) {
+  const TempDir dir;
+  write_fashion_mnist(dir.path(), 1, 1);
+  const std::vector<std::string> env = {"GRADFLOW_FASHION_MNIST_DIR=" + dir.path().string()};
+  ASSERT_EQ(run_gradflow({"train", "--data", "fashion-mnist", "--model", "softmax", "--epochs",
+                          "1", "--save", dir / "m.st"},
+                         env)
+                .status,
+            0);
+  write_fashion_mnist(dir.path(), 1, 0);
+  expect_one_line(run_gradflow({"eval", "--load", dir / "m.st"}, env), 2, "gradflow eval: ",
+                  "test set is empty");
+}
+
+TEST(FailedRuns, DivergedTrainingExitsThreeAndSavesNothing) {
+  const TempDir dir;
+  write_bytes(dir / "m.st", "the previous model");
+  const ProgramResult r =
+      run_gradflow({"train", "--data", "spiral", "--model", "softmax", "--epochs", "2", "--lr",
+                    "1e300", "--json", "--save", dir / "m.st", "--metrics", dir / "m.csv"});
+  expect_one_line(r, 3, "gradflow train: ", "stopped being finite (NaN or infinite) at epoch ");
+  EXPECT_NE(r.err.find("nothing was saved"), std::string::npos) << r.err;
+  EXPECT_EQ(slurp(dir / "m.st"), "the previous model");
+  EXPECT_TRUE(json_of(r)["final_loss"].is_null());
+  EXPECT_EQ(count_lines(slurp(dir / "m.csv")), 3u);  // the header and both epochs: the evidence
+}
+
+TEST(FailedRuns, EvalOfANonFiniteModelIsBadInput) {
+  const TempDir dir;
+  ASSERT_EQ(run_gradflow({"train", "--data", "spiral", "--model", "softmax", "--epochs", "2",
+                          "--save", dir / "m.st"})
+                .status,
+            0);
+  // The last float32 of the data section (a parameter) becomes a NaN.
+  std::string bytes = slurp(dir / "m.st");
+  bytes.replace(bytes.size() - 4, 4, std::string{0, 0, static_cast<char>(0xc0), 0x7f});
+  write_bytes(dir / "m.st", bytes);
+  const ProgramResult r = run_gradflow({"eval", "--load", dir / "m.st"});
+  expect_one_line(r, 2, "gradflow eval: ", "holds NaN or infinite values");
+  EXPECT_EQ(r.out, "");
+}
+
+}  // namespace

@@ -1,0 +1,23 @@
+#include "train/non_finite.hpp"
+
+#include <cmath>
+
+namespace gradflow::cli {
+
+std::optional<int> first_non_finite_epoch(const std::vector<nn::EpochMetrics>& epochs) {
+  for (const nn::EpochMetrics& m : epochs) {
+    if (!std::isfinite(m.loss)) return m.epoch;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> first_non_finite_parameter(const nn::Module& model) {
+  for (const nn::NamedTensor& p : model.named_parameters()) {
+    for (const double v : p.tensor.to_vector()) {
+      if (!std::isfinite(v)) return p.name;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace gradflow::cli
