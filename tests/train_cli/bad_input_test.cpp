@@ -68,7 +68,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{"--load", "/nonexistent-dir/m.safetensors"},
                 "--load /nonexistent-dir/m.safetensors: no such file"},
         BadCase{{"--load", "/tmp"}, "--load /tmp: is a directory"},
-        BadCase{{"--load", ""}, "--load: an empty file name"},
+        BadCase{{"--load", ""}, "--load: an empty value; give FILE or leave the option out"},
+        BadCase{{"--epochs", ""}, "--epochs: an empty value"},
+        BadCase{{"--save", "/dev/null"}, "--save /dev/null: exists and is not a regular file"},
         BadCase{{"--load", "/dev/null"}, "--load /dev/null: not a regular file"}));
 
 }  // namespace

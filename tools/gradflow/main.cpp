@@ -16,9 +16,10 @@ namespace {
 
 // Note [Arguments that start with '-']
 // CLI11 reads "-x^2" as a cluster of short options, even after "--". Expressions may start
-// with '-', so an argument that starts with a single '-' and is not a short option the chosen
-// command declares (such as -h) is passed on with a leading space, which the expression
-// language ignores and which makes CLI11 take it as a positional.
+// with '-', so an argument that starts with a single '-' and is not exactly a short option the
+// chosen command declares (such as -h) is passed on with a leading space, which the expression
+// language ignores and which makes CLI11 take it as a positional. Only the exact option counts:
+// "-h^2" and "-h*x" are expressions, not -h followed by more.
 std::vector<std::string> shield_negative_positionals(const std::vector<CLI::App*>& commands,
                                                      int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -31,11 +32,40 @@ std::vector<std::string> shield_negative_positionals(const std::vector<CLI::App*
       continue;
     }
     if (a.size() < 2 || a[0] != '-' || a[1] == '-') continue;
-    if (command->get_option_no_throw(std::string{'-', a[1]}) != nullptr) continue;
+    if (command->get_option_no_throw(a) != nullptr) continue;
     a.insert(a.begin(), ' ');
   }
   std::reverse(args.begin(), args.end());  // CLI11's vector form takes them last-first
   return args;
+}
+
+// The one line of a command-line error: CLI11's own printing adds a second ("Run with --help
+// for more information."), so the hint goes on the same line instead.
+int command_line_error(const CLI::App& app, const CLI::ParseError& e) {
+  std::string prefix = "gradflow";
+  std::string help = "gradflow --help";
+  for (const CLI::App* sub : app.get_subcommands()) {
+    prefix += " " + sub->get_name();
+    help = "gradflow " + sub->get_name() + " --help";
+  }
+  std::cerr << prefix << ": " << e.what() << " (" << help << " lists the options)\n";
+  return gradflow::cli::kExitBadInput;
+}
+
+// An option given an empty value ("--epochs ''") would otherwise read as not given and
+// silently take its default. Returns the message for the first one, or "".
+std::string empty_option_value(const CLI::App& command) {
+  for (const CLI::Option* opt : command.get_options()) {
+    if (opt->get_lnames().empty() || opt->get_expected_min() == 0 || opt->count() == 0) continue;
+    for (const std::string& value : opt->results()) {
+      if (value.empty()) {
+        return opt->get_name() + ": an empty value; give " +
+               (opt->get_type_name().empty() ? std::string("a value") : opt->get_type_name()) +
+               " or leave the option out";
+      }
+    }
+  }
+  return "";
 }
 
 }  // namespace
@@ -58,17 +88,40 @@ int main(int argc, char** argv) {
     subs.push_back(sub);
   }
 
+  // CLI11 would say only "A subcommand is required" for a misspelt one.
+  const auto is_command = [&](const std::string& name) {
+    return std::any_of(commands.begin(), commands.end(),
+                       [&](const Command& c) { return c.name == name; });
+  };
+  if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
+    std::string names;
+    for (const Command& c : commands) names += (names.empty() ? "" : ", ") + c.name;
+    std::cerr << "gradflow: unknown command \"" << argv[1] << "\"; choose one of " << names
+              << " (gradflow --help describes them)\n";
+    return kExitBadInput;
+  }
+
   std::vector<std::string> args = shield_negative_positionals(subs, argc, argv);
   try {
     app.parse(std::move(args));
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);  // prints help, the version, or the error
-    return code == 0 ? kExitOk : kExitBadInput;
+    return command_line_error(app, e);
   }
 
   try {
     for (const auto& [sub, run] : runs) {
-      if (sub->parsed()) return run();
+      if (!sub->parsed()) continue;
+      if (const std::string fault = empty_option_value(*sub); !fault.empty()) {
+        std::cerr << "gradflow " << sub->get_name() << ": " << fault << "\n";
+        return kExitBadInput;
+      }
+      return run();
     }
     return kExitBadInput;
   } catch (const gradflow::Error& e) {
