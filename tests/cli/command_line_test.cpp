@@ -53,7 +53,8 @@ TEST(CommandLine, EmptyOptionValuesAreBadInput) {
       "gradflow train: ", "--weight-decay: an empty value");
   expect_one_line(gradflow_run({"grad", "x", "--at", "x=1", "--dot", ""}), "gradflow grad: ",
                   "--dot: an empty value");
-  expect_one_line(gradflow_run({"eval", "--load", ""}), "gradflow eval: ", "--load: an empty value");
+  expect_one_line(gradflow_run({"eval", "--load", ""}), "gradflow eval: ",
+                  "--load: an empty value");
 }
 
 TEST(CommandLine, UnknownCommandIsNamed) {

@@ -68,8 +68,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{"--load", "/nonexistent-dir/m.safetensors"},
                 "--load /nonexistent-dir/m.safetensors: no such file"},
         BadCase{{"--load", "/tmp"}, "--load /tmp: is a directory"},
-        BadCase{{"--load", ""}, "--load: an empty value; give FILE or leave the option out"},
-        BadCase{{"--epochs", ""}, "--epochs: an empty value"},
+        BadCase{{"--load", ""}, "--load: an empty value; expected FILE"},
+        BadCase{{"--epochs", ""}, "--epochs: an empty value; expected N"},
+        BadCase{{"--data", "", "--model", "mlp"},
+                "--data: an empty value; expected spiral|fashion-mnist"},
         BadCase{{"--save", "/dev/null"}, "--save /dev/null: exists and is not a regular file"},
         BadCase{{"--load", "/dev/null"}, "--load /dev/null: not a regular file"}));
 

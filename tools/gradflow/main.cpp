@@ -59,9 +59,9 @@ std::string empty_option_value(const CLI::App& command) {
     if (opt->get_lnames().empty() || opt->get_expected_min() == 0 || opt->count() == 0) continue;
     for (const std::string& value : opt->results()) {
       if (value.empty()) {
-        return opt->get_name() + ": an empty value; give " +
-               (opt->get_type_name().empty() ? std::string("a value") : opt->get_type_name()) +
-               " or leave the option out";
+        // Not "or leave it out": for --data and --model that is no way out.
+        return opt->get_name() + ": an empty value; expected " +
+               (opt->get_type_name().empty() ? std::string("a value") : opt->get_type_name());
       }
     }
   }
