@@ -98,7 +98,9 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
   const int closed = ::close(fd);
   fd = -1;
   if (closed != 0) abandon("closing failed", errno);
-  if (::rename(temp.c_str(), target.c_str()) != 0) abandon("renaming the temporary file failed", errno);
+  if (::rename(temp.c_str(), target.c_str()) != 0) {
+    abandon("renaming the temporary file failed", errno);
+  }
 
   // Persist the rename itself; best effort, since the file is already complete either way.
   const std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();

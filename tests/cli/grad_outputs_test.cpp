@@ -74,7 +74,8 @@ TEST(GradOutputs, MissingDirectoryOfALaterOutputWritesNothing) {
   const ProgramResult r =
       run_program(GRADFLOW_EXE, {"grad", "x*2", "--at", "x=1", "--dot", dir / "p.dot", "--png",
                                  "/nonexistent-dir/x.png"});
-  expect_one_line(r, 2, "--png /nonexistent-dir/x.png: the directory /nonexistent-dir does not exist");
+  expect_one_line(r, 2,
+                  "--png /nonexistent-dir/x.png: the directory /nonexistent-dir does not exist");
   EXPECT_EQ(slurp(dir / "p.dot"), "precious\n");
 }
 

@@ -52,9 +52,13 @@ void check_output_file(std::string_view option, const std::string& path, Overwri
   }
   const bool exists = std::filesystem::exists(st);
   // A file may be writable in a read-only directory; a new file, or a replaced one, is not.
+  // A replaced symbolic link is written through, so its target's directory is the one that
+  // must be writable.
   const bool needs_directory = !exists || how == Overwrite::replaced;
-  if (needs_directory && ::access(dir.c_str(), W_OK | X_OK) != 0) {
-    throw gradflow::Error(what + "the directory " + dir.string() + " is not writable");
+  const std::filesystem::path written_dir =
+      exists && how == Overwrite::replaced ? std::filesystem::canonical(p, ec).parent_path() : dir;
+  if (needs_directory && ::access(written_dir.c_str(), W_OK | X_OK) != 0) {
+    throw gradflow::Error(what + "the directory " + written_dir.string() + " is not writable");
   }
   if (exists && how == Overwrite::in_place && ::access(p.c_str(), W_OK) != 0) {
     throw gradflow::Error(what + "the file is not writable");

@@ -18,8 +18,10 @@ struct OutputFile {
 
 /// How an output is written, which decides what may already stand at its name.
 enum class Overwrite {
-  in_place,  // opened and truncated (ofstream, Graphviz, gnuplot): a device such as /dev/null is fine
-  replaced,  // a temporary file renamed over it: only a regular file (or a link to one) may be there
+  in_place,  // opened and truncated (ofstream, Graphviz, gnuplot): a device such as /dev/null
+             // is fine
+  replaced,  // a temporary file renamed over it: only a regular file (or a link to one) may
+             // be there
 };
 
 /// Throws Error (one line, naming the option and the file) unless `path` can be written: a
