@@ -51,6 +51,18 @@ void check_output_file(std::string_view option, const std::string& path, Overwri
     throw gradflow::Error(what + "is a directory");
   }
   const bool exists = std::filesystem::exists(st);
+  if (how == Overwrite::replaced) {
+    // First, since what stands there is the real fault, whether or not the directory is
+    // writable (/dev is not, to most users).
+    if (std::filesystem::is_symlink(std::filesystem::symlink_status(p, ec)) && !exists) {
+      throw gradflow::Error(what + "a symbolic link to a file that does not exist; remove the "
+                            "link or name its target");
+    }
+    if (exists && st.type() != std::filesystem::file_type::regular) {
+      throw gradflow::Error(what + "exists and is not a regular file (a device, pipe or socket); "
+                            "refusing to replace it");
+    }
+  }
   // A file may be writable in a read-only directory; a new file, or a replaced one, is not.
   // A replaced symbolic link is written through, so its target's directory is the one that
   // must be writable.
@@ -62,16 +74,6 @@ void check_output_file(std::string_view option, const std::string& path, Overwri
   }
   if (exists && how == Overwrite::in_place && ::access(p.c_str(), W_OK) != 0) {
     throw gradflow::Error(what + "the file is not writable");
-  }
-  if (how == Overwrite::replaced) {
-    if (std::filesystem::is_symlink(std::filesystem::symlink_status(p, ec)) && !exists) {
-      throw gradflow::Error(what + "a symbolic link to a file that does not exist; remove the "
-                            "link or name its target");
-    }
-    if (exists && st.type() != std::filesystem::file_type::regular) {
-      throw gradflow::Error(what + "exists and is not a regular file (a device, pipe or socket); "
-                            "refusing to replace it");
-    }
   }
 }
 
