@@ -58,6 +58,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <exception>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -341,10 +342,36 @@ ConvGeometry conv_geometry(const Tensor& input, const Tensor& weight, const Tens
   detail::check_same_dtype(input, weight, op);
   ConvGeometry g{input.shape()[0], input.shape()[1], input.shape()[2], input.shape()[3],
                  weight.shape()[0], weight.shape()[2], weight.shape()[3], stride, padding, 0, 0};
-  const std::int64_t hp = g.h + 2 * padding - g.kh, wp = g.w + 2 * padding - g.kw;
+  // The kernels compute these sizes unchecked, so each is checked here: extents, stride and
+  // padding come from the caller, and an int64 product or sum that overflows is undefined.
+  std::int64_t pad2 = 0, ph = 0, pw = 0;
+  const bool padded_fits = !__builtin_mul_overflow(padding, 2, &pad2) &&
+                           !__builtin_add_overflow(g.h, pad2, &ph) &&
+                           !__builtin_add_overflow(g.w, pad2, &pw);
+  if (!padded_fits) {
+    fail_conv(op, input, weight,
+              "padding " + std::to_string(padding) +
+                  " makes the padded input larger than int64 can count; padding beyond the "
+                  "kernel size only adds zeros");
+  }
+  const std::int64_t hp = ph - g.kh, wp = pw - g.kw;
   if (hp < 0 || wp < 0) fail_conv(op, input, weight, "the kernel is larger than the padded input");
   g.oh = hp / stride + 1;
   g.ow = wp / stride + 1;
+  const auto fits = [](std::initializer_list<std::int64_t> factors) {
+    std::int64_t p = 1;
+    for (std::int64_t f : factors) {
+      if (__builtin_mul_overflow(p, f, &p)) return false;
+    }
+    return true;
+  };
+  if (!fits({g.c, ph, pw}) || !fits({g.c, g.h, g.w}) || !fits({g.c, g.kh, g.kw, g.oh, g.ow}) ||
+      !fits({g.f, g.oh, g.ow})) {
+    fail_conv(op, input, weight,
+              "with stride " + std::to_string(stride) + " and padding " +
+                  std::to_string(padding) + ", an image's padded input, columns or output has " +
+                  "more elements than int64 can count");
+  }
   if (bias.defined()) {
     detail::check_same_dtype(input, bias, op);
     if (bias.shape() != Shape{g.f}) {

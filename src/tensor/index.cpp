@@ -246,6 +246,12 @@ Tensor gather(const Tensor& a, std::int64_t axis, const Tensor& index) {
       detail::fail("gather: index value " + std::to_string(values[k]) + " at position " +
                    std::to_string(k) + " is not an integer");
     }
+    // Converting a double outside int64's range is undefined; no such index is in range.
+    if (!(std::fabs(values[k]) < 0x1p63)) {
+      detail::fail("gather: index " + std::to_string(values[k]) + " at position " +
+                   std::to_string(k) + " is out of range for axis " + std::to_string(axis) +
+                   " (input shape " + a.shape().str() + ")");
+    }
     idx[k] = static_cast<std::int64_t>(values[k]);
   }
   return gather_impl(a, ax, index.shape(), std::move(idx));
@@ -287,7 +293,12 @@ Tensor cat(const std::vector<Tensor>& tensors, std::int64_t axis) {
     }
     starts.push_back(total);
     shapes.push_back(t.shape());
-    total += t.shape()[static_cast<std::size_t>(ax)];
+    if (__builtin_add_overflow(total, t.shape()[static_cast<std::size_t>(ax)], &total)) {
+      // Only views (expand) and empty tensors can have such extents.
+      detail::fail("cat: the extents along axis " + std::to_string(axis) + " of the " +
+                   std::to_string(tensors.size()) + " tensors (the first " + first.shape().str() +
+                   ") add up to more than fit in int64");
+    }
   }
   out_shape[static_cast<std::size_t>(ax)] = total;
   Tensor out = Tensor::empty(out_shape, first.dtype());

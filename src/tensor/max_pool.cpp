@@ -22,19 +22,28 @@ PoolGeometry pool_geometry(const Shape& s, std::int64_t kernel, std::int64_t str
   if (stride == 0) stride = kernel;
   const std::string name(op);
   if (s.size() != 4) fail(name + ": input must be [N,C,H,W], got " + s.str());
-  if (kernel < 1 || stride < 1 || padding < 0 || 2 * padding > kernel) {
+  if (kernel < 1 || stride < 1 || padding < 0 || padding > kernel / 2) {
     fail(name + ": kernel " + std::to_string(kernel) + ", stride " + std::to_string(stride) +
          ", padding " + std::to_string(padding) +
          ": need kernel >= 1, stride >= 1 and 0 <= padding <= kernel / 2");
   }
   const std::int64_t h = s[2], w = s[3];
-  const std::int64_t hp = h + 2 * padding - kernel, wp = w + 2 * padding - kernel;
+  // Ordered so that nothing overflows: 2 * padding <= kernel, so each sum is at most h (or w).
+  const std::int64_t hp = h - kernel + 2 * padding, wp = w - kernel + 2 * padding;
   if (hp < 0 || wp < 0) {
     fail(name + ": kernel " + std::to_string(kernel) + " is larger than the padded input " +
          s.str());
   }
-  if (h * w > INT32_MAX) fail(name + ": planes of " + s.str() + " exceed 2^31 elements");
-  return {s[0] * s[1], h, w, hp / stride + 1, wp / stride + 1, kernel, stride, padding};
+  // The argmaxes are int32 indices into a plane. An empty batch may have planes of any size.
+  std::int64_t plane = 0;
+  if (__builtin_mul_overflow(h, w, &plane) || plane > INT32_MAX) {
+    fail(name + ": planes of " + s.str() + " exceed 2^31 elements");
+  }
+  std::int64_t planes = 0;
+  if (__builtin_mul_overflow(s[0], s[1], &planes)) {
+    fail(name + ": " + s.str() + " has more planes than fit in int64");
+  }
+  return {planes, h, w, hp / stride + 1, wp / stride + 1, kernel, stride, padding};
 }
 
 template <class T>

@@ -3,6 +3,9 @@
 #include <gradflow/core/error.hpp>
 #include <gradflow/tensor/shape.hpp>
 
+#include <algorithm>
+#include <limits>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -30,10 +33,37 @@ void Shape::push_back(std::int64_t d) {
   dims_[rank_++] = d;
 }
 
-std::int64_t Shape::numel() const noexcept {
+namespace {
+/// The product of the extents, or nullopt when it overflows int64. A zero extent makes the
+/// product 0 even when the extents before it overflowed: [2^40,2^40,0] holds no elements.
+std::optional<std::int64_t> product(const std::int64_t* dims, std::size_t rank) noexcept {
   std::int64_t n = 1;
-  for (std::size_t i = 0; i < rank_; ++i) n *= dims_[i];
-  return n;
+  bool overflowed = false;
+  for (std::size_t i = 0; i < rank; ++i) overflowed |= __builtin_mul_overflow(n, dims[i], &n);
+  if (!overflowed) return n;
+  if (std::find(dims, dims + rank, 0) != dims + rank) return 0;
+  return std::nullopt;
+}
+
+[[noreturn]] void fail_too_many(const Shape& shape, const char* op) {
+  detail::fail(std::string(op) + ": shape " + shape.str() +
+               " has more elements than fit in int64 (at most " +
+               std::to_string(std::numeric_limits<std::int64_t>::max()) +
+               "); check the extents for a unit or sign mistake");
+}
+}  // namespace
+
+std::int64_t Shape::numel() const {
+  const std::optional<std::int64_t> n = product(dims_.data(), rank_);
+  if (!n) [[unlikely]] fail_too_many(*this, "Shape");
+  return *n;
+}
+
+void check_shape(const Shape& shape, const char* op) {
+  for (std::int64_t d : shape) {
+    if (d < 0) detail::fail(std::string(op) + ": negative extent in shape " + shape.str());
+  }
+  if (!product(shape.data(), shape.size())) fail_too_many(shape, op);
 }
 
 std::string Shape::str() const {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -30,11 +31,16 @@ Storage::~Storage() {
 }
 
 Tensor empty_like_shape(const Shape& shape, DType dtype) {
-  for (std::int64_t d : shape) {
-    if (d < 0) fail("Tensor: negative extent in shape " + shape.str());
+  check_shape(shape, "Tensor");
+  // The byte count must not wrap size_t (a wrapped one allocates a small block that the kernels
+  // then overrun); past PTRDIFF_MAX no allocation can succeed anyway.
+  const auto numel = static_cast<std::size_t>(shape.numel());
+  if (numel > static_cast<std::size_t>(PTRDIFF_MAX) / dtype_size(dtype)) {
+    fail("Tensor: shape " + shape.str() + " of " + std::string(dtype_name(dtype)) + " needs " +
+         std::to_string(numel) + " x " + std::to_string(dtype_size(dtype)) +
+         " bytes, more than any allocation can hold; check the extents");
   }
-  auto storage = std::allocate_shared<Storage>(
-      PoolAllocator<Storage>(), static_cast<std::size_t>(shape.numel()) * dtype_size(dtype));
+  auto storage = std::allocate_shared<Storage>(PoolAllocator<Storage>(), numel * dtype_size(dtype));
   return Tensor(std::allocate_shared<TensorImpl>(PoolAllocator<TensorImpl>(), std::move(storage),
                                                  shape, contiguous_strides(shape), 0, dtype));
 }
@@ -163,7 +169,13 @@ Tensor Tensor::arange(double start, double end, double step, DType dtype) {
                  std::to_string(start) + ", " + std::to_string(end) + ", " +
                  std::to_string(step) + ")");
   }
+  // The count is checked as a double: converting one past INT64_MAX to int64 is undefined.
   const double count = std::ceil((end - start) / step);
+  if (!(count < 0x1p63)) {
+    detail::fail("arange: (" + std::to_string(end) + " - " + std::to_string(start) + ") / " +
+                 std::to_string(step) + " is " + std::to_string(count) +
+                 " elements, more than fit in int64; use a larger step or a smaller range");
+  }
   const auto n = count > 0 ? static_cast<std::int64_t>(count) : 0;
   Tensor t = empty({n}, dtype);
   dispatch(dtype, [&]<class T>() {
@@ -175,8 +187,8 @@ Tensor Tensor::arange(double start, double end, double step, DType dtype) {
 
 Tensor tensor(std::vector<double> values, std::vector<std::int64_t> shape, DType dtype) {
   const Shape s(shape);
-  if (s.numel() != static_cast<std::int64_t>(values.size()) ||
-      std::any_of(shape.begin(), shape.end(), [](std::int64_t d) { return d < 0; })) {
+  check_shape(s, "tensor");
+  if (s.numel() != static_cast<std::int64_t>(values.size())) {
     detail::fail("tensor: " + std::to_string(values.size()) + " values do not fill shape " +
                  s.str() + " (" + std::to_string(s.numel()) + " elements)");
   }

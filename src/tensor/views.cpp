@@ -11,6 +11,7 @@
 #include <gradflow/core/error.hpp>
 #include <gradflow/tensor/ops.hpp>
 
+#include <algorithm>
 #include <numeric>
 #include <string>
 
@@ -76,9 +77,14 @@ Tensor view_op(const Tensor& x, std::string_view name, F transform) {
 }
 
 Shape infer_shape(const Shape& wanted, std::int64_t numel, const char* op, const Shape& from) {
+  auto fail_size = [&] {
+    detail::fail(std::string(op) + ": cannot reshape " + from.str() + " (" + std::to_string(numel) +
+                 " elements) to " + wanted.str());
+  };
   Shape s = wanted;
   int unknown = -1;
-  std::int64_t known = 1;
+  std::int64_t known = 1;  // the product of the given extents
+  bool overflowed = false;  // the extents hold more than int64 elements, so not `numel`
   for (std::size_t d = 0; d < s.size(); ++d) {
     if (s[d] == -1) {
       if (unknown >= 0) detail::fail(std::string(op) + ": only one extent may be -1 in " + wanted.str());
@@ -86,13 +92,16 @@ Shape infer_shape(const Shape& wanted, std::int64_t numel, const char* op, const
     } else if (s[d] < 0) {
       detail::fail(std::string(op) + ": negative extent in " + wanted.str());
     } else {
-      known *= s[d];
+      overflowed |= __builtin_mul_overflow(known, s[d], &known);
     }
   }
-  if (unknown >= 0 && known != 0 && numel % known == 0) s[static_cast<std::size_t>(unknown)] = numel / known;
-  if (s.numel() != numel || (unknown >= 0 && known == 0)) {
-    detail::fail(std::string(op) + ": cannot reshape " + from.str() + " (" + std::to_string(numel) +
-                 " elements) to " + wanted.str());
+  if (overflowed && std::find(s.begin(), s.end(), 0) == s.end()) fail_size();
+  if (overflowed) known = 0;  // a zero extent after the overflow
+  if (unknown >= 0) {
+    if (known == 0 || numel % known != 0) fail_size();
+    s[static_cast<std::size_t>(unknown)] = numel / known;
+  } else if (known != numel) {
+    fail_size();
   }
   return s;
 }
@@ -207,13 +216,16 @@ Tensor Tensor::slice(std::int64_t axis, std::int64_t start, std::int64_t end,
   };
   const std::int64_t s = clampi(start);
   const std::int64_t e = clampi(end);
-  const std::int64_t len = e > s ? (e - s + step - 1) / step : 0;
+  // Written so that no step, however large, overflows: (e - s + step - 1) / step would.
+  const std::int64_t len = e > s ? (e - s - 1) / step + 1 : 0;
+  // With at most one element the step is never taken, and stride * step could overflow.
+  const std::int64_t stride_step = len > 1 ? step : 1;
   return view_op(*this, "slice", [&](const Layout& l) {
     Layout o = l;
     const auto ua = static_cast<std::size_t>(a);
     o.offset += s * l.strides[ua];
     o.shape[ua] = len;
-    o.strides[ua] = l.strides[ua] * step;
+    o.strides[ua] = l.strides[ua] * stride_step;
     return o;
   });
 }
@@ -242,6 +254,7 @@ Tensor Tensor::expand(const Shape& target) const {
   if (broadcast_shapes(shape(), target, "expand") != target) {
     detail::fail("expand: shape " + shape().str() + " cannot be expanded to " + target.str());
   }
+  check_shape(target, "expand");
   return view_op(*this, "expand", [&](const Layout& l) {
     Tensor probe = detail::make_view(*this, l.shape, l.strides, l.offset);
     return Layout{target, detail::broadcast_strides(probe, target), l.offset};

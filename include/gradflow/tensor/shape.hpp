@@ -40,8 +40,9 @@ class Shape {
 
   /// Appends a dimension; throws Error past kMaxRank.
   void push_back(std::int64_t d);
-  /// Product of the extents (1 for a 0-d shape, 0 when any extent is 0).
-  std::int64_t numel() const noexcept;
+  /// Product of the extents (1 for a 0-d shape, 0 when any extent is 0). Throws Error when the
+  /// product does not fit in int64, a shape no tensor can have (check_shape() rejects it first).
+  std::int64_t numel() const;
 
   /// As "[5,10]" (and "[]" for a 0-d shape), the spelling every error message uses.
   std::string str() const;
@@ -59,6 +60,10 @@ class Shape {
 };
 
 std::ostream& operator<<(std::ostream& os, const Shape& s);
+
+/// Checks that `shape` can be a tensor's: no extent negative and at most INT64_MAX elements.
+/// Throws Error naming `op` and the shape otherwise.
+void check_shape(const Shape& shape, const char* op);
 
 /// Row-major (C-order) strides of a shape, in elements.
 Shape contiguous_strides(const Shape& shape);

@@ -1,0 +1,115 @@
+// Bad input to the tensor ops, one table: sizes whose arithmetic would overflow int64 (undefined
+// behaviour, caught by UBSan, unless checked). Each case must throw gradflow::Error naming the
+// op and the offending values.
+
+#include <gradflow/gradflow.hpp>
+#include <gradflow/tensor/tensor.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <ostream>
+#include <string>
+
+namespace gradflow {
+namespace {
+
+constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t k2to62 = std::int64_t{1} << 62;
+constexpr std::int64_t k2to40 = std::int64_t{1} << 40;
+
+struct BadInput {
+  std::string name;
+  std::function<void()> call;
+  std::string message;  // a part of the Error's message
+};
+
+std::ostream& operator<<(std::ostream& os, const BadInput& c) { return os << c.name; }
+
+const Tensor& image() {
+  static const Tensor x = Tensor::ones({1, 1, 4, 4});
+  return x;
+}
+
+const BadInput kBadInputs[] = {
+    // ---- sizes that overflow int64
+    {"zeros_2to80", [] { (void)Tensor::zeros({k2to40, k2to40}); },
+     "Tensor: shape [1099511627776,1099511627776] has more elements than fit in int64"},
+    {"zeros_2to64", [] { (void)Tensor::zeros({k2to62, 4}); },
+     "Tensor: shape [4611686018427387904,4] has more elements than fit in int64"},
+    {"zeros_bytes_wrap", [] { (void)Tensor::zeros({k2to62}); },
+     "Tensor: shape [4611686018427387904] of Float32 needs"},
+    {"tensor_2to80", [] { (void)tensor({1}, {k2to40, k2to40}); },
+     "tensor: shape [1099511627776,1099511627776] has more elements than fit in int64"},
+    {"expand_2to64", [] { (void)Tensor::ones({4}).expand({k2to62, 4}); },
+     "expand: shape [4611686018427387904,4] has more elements than fit in int64"},
+    {"expand_negative", [] { (void)Tensor::ones({1}).expand({-1}); },
+     "expand: negative extent in shape [-1]"},
+    {"reshape_huge", [] { (void)Tensor::ones({2, 3}).reshape({kMax, 2}); },
+     "reshape: cannot reshape [2,3] (6 elements) to [9223372036854775807,2]"},
+    {"reshape_huge_inferred", [] { (void)Tensor::ones({2, 3}).reshape({kMax, 2, -1}); },
+     "reshape: cannot reshape [2,3] (6 elements) to [9223372036854775807,2,-1]"},
+    {"arange_1e30", [] { (void)Tensor::arange(0, 1e30, 1); },
+     "arange: (1000000000000000019884624838656.000000 - 0.000000) / 1.000000 is"},
+    {"arange_range_overflows_double", [] { (void)Tensor::arange(-1e308, 1e308, 1e-10); },
+     "more than fit in int64"},
+    {"conv2d_huge_padding",
+     [] { (void)conv2d(image(), Tensor::ones({1, 1, 3, 3}), Tensor(), kMax, kMax / 2); },
+     "conv2d: input [1,1,4,4], weight [1,1,3,3]: padding 4611686018427387903 makes the padded "
+     "input larger than int64 can count"},
+    {"conv2d_columns_overflow",
+     [] { (void)conv2d(image(), Tensor::ones({1, 1, 3, 3}), Tensor(), 1, std::int64_t{1} << 40); },
+     "conv2d: input [1,1,4,4], weight [1,1,3,3]: with stride 1 and padding 1099511627776"},
+    {"max_pool2d_huge_padding",
+     [] { (void)max_pool2d(image(), kMax, 1, kMax / 2 + 1); },
+     "max_pool2d: kernel 9223372036854775807, stride 1, padding 4611686018427387904: need"},
+    {"cat_extents_overflow",
+     [] {
+       const Tensor big = Tensor::ones({1}).expand({k2to62});
+       (void)cat({big, big}, 0);
+     },
+     "cat: the extents along axis 0 of the 2 tensors (the first [4611686018427387904]) add up "
+     "to more than fit in int64"},
+    {"gather_index_1e30",
+     [] { (void)gather(Tensor::ones({2, 3}), 1, tensor({1e30, 0}, {2, 1}, DType::Float64)); },
+     "gather: index 1000000000000000019884624838656.000000 at position 0 is out of range"},
+};
+
+class BadInputTest : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(BadInputTest, ThrowsErrorNamingTheOp) {
+  const BadInput& c = GetParam();
+  try {
+    c.call();
+    ADD_FAILURE() << "no Error thrown; expected one saying: " << c.message;
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(c.message), std::string::npos) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Tensor, BadInputTest, ::testing::ValuesIn(kBadInputs),
+                         [](const auto& param_info) { return param_info.param.name; });
+
+// The sizes next to the bad ones still work, without overflowing on the way.
+TEST(SizeLimits, LargeButValidSizesWork) {
+  // A huge step takes one element: (end - start + step - 1) / step would overflow.
+  const Tensor s = Tensor::ones({2, 3}).slice(1, 0, 3, kMax);
+  EXPECT_EQ(s.shape(), (std::vector<std::int64_t>{2, 1}));
+  EXPECT_EQ(Tensor::arange(0, 10, 3).to_vector(), (std::vector<double>{0, 3, 6, 9}));
+  EXPECT_EQ(Tensor::ones({2, 3}).slice(1, 1, 3, 2).shape(), (std::vector<std::int64_t>{2, 1}));
+  // Empty shapes may have any extents: their products before the 0 do not count.
+  EXPECT_EQ(Tensor::zeros({k2to40, k2to40, 0}).numel(), 0);
+  EXPECT_EQ(Tensor::zeros({0, 4}).reshape({k2to40, k2to40, 0}).numel(), 0);
+  // An expanded view may have more elements than memory: no allocation is made.
+  EXPECT_EQ(Tensor::ones({4}).expand({k2to40, 4}).numel(), k2to40 * 4);
+  // A kernel of INT64_MAX fits an input padded by INT64_MAX / 2 on each side: 4 windows a row.
+  EXPECT_EQ(max_pool2d(image(), kMax, 1, kMax / 2).shape(), (std::vector<std::int64_t>{1, 1, 4, 4}));
+  // A large stride with no padding is one window.
+  EXPECT_EQ(conv2d(image(), Tensor::ones({1, 1, 3, 3}), Tensor(), kMax, 0).item(), 9.0);
+}
+
+}  // namespace
+}  // namespace gradflow
