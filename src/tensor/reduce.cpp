@@ -26,6 +26,14 @@ struct Reduction {
   std::int64_t count = 1;  // elements per output
 };
 
+[[noreturn]] void fail_repeated(const char* op, std::int64_t axis,
+                                const std::vector<std::int64_t>& axes, const Shape& shape) {
+  std::string list;
+  for (std::int64_t a : axes) list += (list.empty() ? "" : ",") + std::to_string(a);
+  detail::fail(std::string(op) + ": axis " + std::to_string(axis) + " appears twice in axes [" +
+               list + "] for shape " + shape.str() + "; name each axis once");
+}
+
 Reduction plan(const Shape& shape, const std::vector<std::int64_t>* axes, bool keepdim,
                const char* op) {
   Reduction r;
@@ -33,13 +41,25 @@ Reduction plan(const Shape& shape, const std::vector<std::int64_t>* axes, bool k
     for (std::size_t d = 0; d < shape.size(); ++d) r.reduced[d] = true;
   } else {
     for (std::int64_t a : *axes) {
-      r.reduced[static_cast<std::size_t>(normalize_axis(a, shape.size(), op))] = true;
+      const auto d = static_cast<std::size_t>(normalize_axis(a, shape.size(), op));
+      // As torch: a repeated axis is a mistake (and mean would count its extent twice).
+      if (r.reduced[d]) fail_repeated(op, a, *axes, shape);
+      r.reduced[d] = true;
     }
   }
+  bool overflowed = false;
   for (std::size_t d = 0; d < shape.size(); ++d) {
     r.kept.push_back(r.reduced[d] ? 1 : shape[d]);
-    if (r.reduced[d]) r.count *= shape[d];
+    if (r.reduced[d]) overflowed |= __builtin_mul_overflow(r.count, shape[d], &r.count);
     if (!r.reduced[d] || keepdim) r.final.push_back(r.reduced[d] ? 1 : shape[d]);
+  }
+  // Only an empty tensor's reduced extents can overflow int64. With a 0 among them the count
+  // is 0; else the 0 is among the other extents, the output is empty and the count divides
+  // nothing.
+  if (overflowed) {
+    bool reduces_zero = false;
+    for (std::size_t d = 0; d < shape.size(); ++d) reduces_zero |= r.reduced[d] && shape[d] == 0;
+    r.count = reduces_zero ? 0 : std::numeric_limits<std::int64_t>::max();
   }
   return r;
 }

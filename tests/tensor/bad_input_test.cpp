@@ -1,6 +1,6 @@
 // Bad input to the tensor ops, one table: sizes whose arithmetic would overflow int64 (undefined
-// behaviour, caught by UBSan, unless checked). Each case must throw gradflow::Error naming the
-// op and the offending values.
+// behaviour, caught by UBSan, unless checked) and axis lists that make no sense. Each
+// case must throw gradflow::Error naming the op and the offending values.
 
 #include <gradflow/gradflow.hpp>
 #include <gradflow/tensor/tensor.hpp>
@@ -76,6 +76,17 @@ const BadInput kBadInputs[] = {
     {"gather_index_1e30",
      [] { (void)gather(Tensor::ones({2, 3}), 1, tensor({1e30, 0}, {2, 1}, DType::Float64)); },
      "gather: index 1000000000000000019884624838656.000000 at position 0 is out of range"},
+    // ---- axis lists
+    {"sum_repeated_axis", [] { (void)sum(Tensor::ones({2, 3}), {0, 0}); },
+     "sum: axis 0 appears twice in axes [0,0] for shape [2,3]"},
+    {"sum_repeated_negative_axis", [] { (void)sum(Tensor::ones({2, 3}), {1, -1}); },
+     "sum: axis -1 appears twice in axes [1,-1]"},
+    {"mean_repeated_axis", [] { (void)mean(Tensor::ones({2, 3}), {1, 1}); },
+     "mean: axis 1 appears twice"},
+    {"max_repeated_axis", [] { (void)max(Tensor::ones({2, 3}), {0, -2}); },
+     "max: axis -2 appears twice"},
+    {"min_repeated_axis", [] { (void)min(Tensor::ones({2, 3}), {0, 0}, true); },
+     "min: axis 0 appears twice"},
 };
 
 class BadInputTest : public ::testing::TestWithParam<BadInput> {};
@@ -107,6 +118,11 @@ TEST(SizeLimits, LargeButValidSizesWork) {
   EXPECT_EQ(Tensor::ones({4}).expand({k2to40, 4}).numel(), k2to40 * 4);
   // A kernel of INT64_MAX fits an input padded by INT64_MAX / 2 on each side: 4 windows a row.
   EXPECT_EQ(max_pool2d(image(), kMax, 1, kMax / 2).shape(), (std::vector<std::int64_t>{1, 1, 4, 4}));
+  // The mean over an empty tensor's huge reduced axes counts them as 0 elements: NaN.
+  const Tensor empty = Tensor::zeros({k2to40, k2to40, 0});
+  EXPECT_TRUE(std::isnan(mean(empty).item()));
+  EXPECT_TRUE(std::isnan(mean(empty, {0, 1, 2}).item()));
+  EXPECT_EQ(mean(empty, {0, 1}).shape(), (std::vector<std::int64_t>{0}));
   // A large stride with no padding is one window.
   EXPECT_EQ(conv2d(image(), Tensor::ones({1, 1, 3, 3}), Tensor(), kMax, 0).item(), 9.0);
 }

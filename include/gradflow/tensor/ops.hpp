@@ -89,7 +89,8 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);
 
 /// Sum of all elements (a 0-d tensor).
 Tensor sum(const Tensor& a);
-/// Sum over `axes` (negative count from the end); keepdim keeps them with extent 1.
+/// Sum over `axes` (negative count from the end; each at most once, else Error, as for mean,
+/// max and min); keepdim keeps them with extent 1.
 Tensor sum(const Tensor& a, const std::vector<std::int64_t>& axes, bool keepdim = false);
 Tensor sum(const Tensor& a, std::int64_t axis, bool keepdim = false);
 Tensor mean(const Tensor& a);
