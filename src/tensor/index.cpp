@@ -360,12 +360,25 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
   return out;
 }
 
+namespace {
+/// Checks clamp's bounds; Error names `op` (clamp, clamp_min or clamp_max).
+void check_bounds(double lo, double hi, const char* op) {
+  // A NaN bound would compare false with everything and so clamp nothing, silently.
+  if (std::isnan(lo) || std::isnan(hi)) {
+    detail::fail(std::string(op) + ": bounds " + std::to_string(lo) + " and " +
+                 std::to_string(hi) + ": a bound is NaN; for no bound pass -INFINITY or "
+                 "INFINITY (or use clamp_min / clamp_max)");
+  }
+  if (lo > hi) {
+    detail::fail(std::string(op) + ": lower bound " + std::to_string(lo) +
+                 " is above upper bound " + std::to_string(hi));
+  }
+}
+}  // namespace
+
 Tensor clamp(const Tensor& a, double lo, double hi) {
   detail::check_defined(a, "clamp");
-  if (lo > hi) {
-    detail::fail("clamp: lower bound " + std::to_string(lo) + " is above upper bound " +
-                 std::to_string(hi));
-  }
+  check_bounds(lo, hi, "clamp");
   Tensor out = detail::map_unary(a, [lo, hi](auto v) {
     const auto x = static_cast<double>(v);
     return x < lo ? lo : (x > hi ? hi : x);
@@ -376,8 +389,14 @@ Tensor clamp(const Tensor& a, double lo, double hi) {
   return out;
 }
 
-Tensor clamp_min(const Tensor& a, double lo) { return clamp(a, lo, HUGE_VAL); }
-Tensor clamp_max(const Tensor& a, double hi) { return clamp(a, -HUGE_VAL, hi); }
+Tensor clamp_min(const Tensor& a, double lo) {
+  check_bounds(lo, HUGE_VAL, "clamp_min");
+  return clamp(a, lo, HUGE_VAL);
+}
+Tensor clamp_max(const Tensor& a, double hi) {
+  check_bounds(-HUGE_VAL, hi, "clamp_max");
+  return clamp(a, -HUGE_VAL, hi);
+}
 
 Tensor gt(const Tensor& a, const Tensor& b) { return compare(a, b, "gt", [](auto x, auto y) { return x > y; }); }
 Tensor lt(const Tensor& a, const Tensor& b) { return compare(a, b, "lt", [](auto x, auto y) { return x < y; }); }

@@ -1,5 +1,5 @@
 // Bad input to the tensor ops, one table: sizes whose arithmetic would overflow int64 (undefined
-// behaviour, caught by UBSan, unless checked) and axis lists that make no sense. Each
+// behaviour, caught by UBSan, unless checked), bounds and axis lists that make no sense. Each
 // case must throw gradflow::Error naming the op and the offending values.
 
 #include <gradflow/gradflow.hpp>
@@ -76,7 +76,7 @@ const BadInput kBadInputs[] = {
     {"gather_index_1e30",
      [] { (void)gather(Tensor::ones({2, 3}), 1, tensor({1e30, 0}, {2, 1}, DType::Float64)); },
      "gather: index 1000000000000000019884624838656.000000 at position 0 is out of range"},
-    // ---- axis lists
+    // ---- axis lists and bounds
     {"sum_repeated_axis", [] { (void)sum(Tensor::ones({2, 3}), {0, 0}); },
      "sum: axis 0 appears twice in axes [0,0] for shape [2,3]"},
     {"sum_repeated_negative_axis", [] { (void)sum(Tensor::ones({2, 3}), {1, -1}); },
@@ -87,6 +87,12 @@ const BadInput kBadInputs[] = {
      "max: axis -2 appears twice"},
     {"min_repeated_axis", [] { (void)min(Tensor::ones({2, 3}), {0, 0}, true); },
      "min: axis 0 appears twice"},
+    {"clamp_nan_lower", [] { (void)clamp(Tensor::ones({2}), NAN, 1); }, "clamp: bounds nan and"},
+    {"clamp_nan_upper", [] { (void)clamp(Tensor::ones({2}), 0, NAN); }, "a bound is NaN"},
+    {"clamp_min_nan", [] { (void)clamp_min(Tensor::ones({2}), NAN); }, "clamp_min: bounds nan"},
+    {"clamp_max_nan", [] { (void)clamp_max(Tensor::ones({2}), NAN); }, "clamp_max: bounds"},
+    {"clamp_min_above_max", [] { (void)clamp(Tensor::ones({2}), 2, 1); },
+     "clamp: lower bound 2.000000 is above upper bound 1.000000"},
 };
 
 class BadInputTest : public ::testing::TestWithParam<BadInput> {};

@@ -68,7 +68,8 @@ Tensor sqrt(const Tensor& a);
 Tensor abs(const Tensor& a);
 Tensor sin(const Tensor& a);
 Tensor cos(const Tensor& a);
-/// Values limited to [lo, hi]; the gradient passes where lo <= x <= hi.
+/// Values limited to [lo, hi]; the gradient passes where lo <= x <= hi. Throws Error for a NaN
+/// bound or lo > hi (an infinite bound is no bound).
 Tensor clamp(const Tensor& a, double lo, double hi);
 Tensor clamp_min(const Tensor& a, double lo);
 Tensor clamp_max(const Tensor& a, double hi);
