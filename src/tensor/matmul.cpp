@@ -147,15 +147,18 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (a.dim() == 0 || b.dim() == 0 || a.dim() > 3 || b.dim() > 3) {
     fail_shapes(a, b, "operands must be 1-d, 2-d or 3-d (batched)");
   }
-  // A vector becomes a matrix (row on the left, column on the right) and loses that axis after.
-  if (a.dim() == 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
-  if (b.dim() == 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
+  // Checked before a vector becomes a matrix, so that the message shows the caller's shapes.
   const std::int64_t k = a.shape()[a.dim() - 1];
-  const std::int64_t kb = b.shape()[b.dim() - 2];
+  const std::int64_t kb = b.shape()[b.dim() == 1 ? 0 : b.dim() - 2];
   if (k != kb) {
     fail_shapes(a, b, "inner dimensions " + std::to_string(k) + " and " + std::to_string(kb) +
                           " differ");
   }
+  // A vector becomes a matrix (row on the left, column on the right) and loses that axis after;
+  // two vectors make a [1,1] product whose both axes go: their dot product, 0-d.
+  if (a.dim() == 1 && b.dim() == 1) return matmul(a.unsqueeze(0), b.unsqueeze(1)).reshape({});
+  if (a.dim() == 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
+  if (b.dim() == 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
   detail::check_same_dtype(a, b, "matmul");
   const std::int64_t ba = a.dim() == 3 ? a.shape()[0] : 1;
   const std::int64_t bb = b.dim() == 3 ? b.shape()[0] : 1;

@@ -120,6 +120,18 @@ TEST(TensorBasics, MatmulShapesAndErrors) {
   expect_values(matmul(a, b), {4, 5, 10, 11});
   expect_values(matmul(a.t(), a.slice(1, 0, 2)), {17, 22, 22, 29, 27, 36});
   expect_values(matmul(a, tensor({1, 1, 1})), {6, 15});
+  // Two vectors: their dot product, 0-d, as torch.matmul.
+  const Tensor dot = matmul(tensor({1, 2, 3}), tensor({4, 5, 6}));
+  EXPECT_EQ(dot.dim(), 0);
+  EXPECT_EQ(dot.item(), 32.0);
+  EXPECT_EQ(matmul(Tensor::ones({0}), Tensor::ones({0})).item(), 0.0);
+  expect_error([] { (void)matmul(Tensor::ones({3}), Tensor::ones({4})); },
+               "matmul: [3] x [4]: inner dimensions 3 and 4 differ");
+  // A vector's length is checked against the matrix before it becomes a row or column.
+  expect_error([] { (void)matmul(Tensor::ones({3}), Tensor::ones({4, 2})); },
+               "matmul: [3] x [4,2]: inner dimensions 3 and 4 differ");
+  expect_error([] { (void)matmul(Tensor::ones({2, 4}), Tensor::ones({3})); },
+               "matmul: [2,4] x [3]: inner dimensions 4 and 3 differ");
   EXPECT_EQ(matmul(Tensor::ones({4, 2, 3}), b).shape(), (std::vector<std::int64_t>{4, 2, 2}));
   EXPECT_EQ(matmul(Tensor::ones({4, 2, 3}), Tensor::ones({1, 3, 5})).shape(),
             (std::vector<std::int64_t>{4, 2, 5}));

@@ -93,6 +93,8 @@ std::vector<OpCase> other_cases() {
        [](const V& x) { return matmul(x[0], x[1].reshape({4, 3}).t()); }},
       {"matmul_vector", {{{2, 3}}, {{3}}}, [](const V& x) { return matmul(x[0], x[1]); }},
       {"matmul_vector_left", {{{3}}, {{3, 2}}}, [](const V& x) { return matmul(x[0], x[1]); }},
+      {"matmul_dot", {{{3}}, {{3}}}, [](const V& x) { return matmul(x[0], x[1]); }},
+      {"matmul_dot_empty", {{{0}}, {{0}}}, [](const V& x) { return matmul(x[0], x[1]); }},
       {"matmul_batched", {{{2, 2, 3}}, {{2, 3, 2}}}, [](const V& x) { return matmul(x[0], x[1]); }},
       {"matmul_batch_broadcast", {{{1, 2, 3}}, {{3, 3, 2}}},
        [](const V& x) { return matmul(x[0], x[1]); }},

@@ -113,7 +113,8 @@ std::vector<std::int64_t> argmax(const Tensor& a, std::int64_t axis);
 
 /// Matrix product through BLAS: [M,K] x [K,N] -> [M,N]; batched [B,M,K] x [B,K,N] -> [B,M,N]
 /// with a batch extent of 1 (or a 2-d operand) broadcast; a 1-d operand is a row (left) or a
-/// column (right) vector and its axis is dropped from the result. dA = dC Bᵀ, dB = Aᵀ dC.
+/// column (right) vector and its axis is dropped from the result, so [K] x [K] is the dot
+/// product, 0-d (as torch.matmul). dA = dC Bᵀ, dB = Aᵀ dC.
 Tensor matmul(const Tensor& a, const Tensor& b);
 
 // ---- shape -------------------------------------------------------------------------------
