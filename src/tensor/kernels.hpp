@@ -37,6 +37,11 @@ inline constexpr std::int64_t kParallelGrain = 32 * 1024;
 /// Threads the kernels may use (set_num_threads()).
 int kernel_threads() noexcept;
 
+/// The thread count an OMP_NUM_THREADS value asks for: its first entry (of a list such as
+/// "4,2"), a positive decimal integer, capped at kMaxShares; 0 when the value is anything else
+/// ("", "1e3", "four", "0", "-2"), which the caller then ignores.
+int parse_thread_count(const char* value) noexcept;
+
 /// A type-erased f(begin, end), so that the thread pool's code lives in .cpp files.
 struct RangeFn {
   void* ctx;

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <mutex>
 #include <string>
@@ -22,11 +23,11 @@ namespace {
 
 // OMP_NUM_THREADS as OpenMP, OpenBLAS and PyTorch read it (the first entry of a list such as
 // "4,2"), so that scripts which set it before the program starts keep working; else every core.
+// A value that is not such a list is ignored (every core) rather than read by its prefix: "1e3"
+// is not 1.
 int default_threads() {
   if (const char* s = std::getenv("OMP_NUM_THREADS")) {
-    char* end = nullptr;
-    const long n = std::strtol(s, &end, 10);
-    if (end != s && n >= 1) return static_cast<int>(std::min<long>(n, detail::kMaxShares));
+    if (const int n = detail::parse_thread_count(s); n >= 1) return n;
   }
   return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
 }
@@ -37,6 +38,21 @@ std::atomic<int>& threads_setting() {
 }
 
 }  // namespace
+
+int detail::parse_thread_count(const char* value) noexcept {
+  const char* p = value;
+  while (*p == ' ' || *p == '\t') ++p;
+  if (*p < '0' || *p > '9') return 0;  // strtol would also take a sign
+  errno = 0;
+  char* end = nullptr;
+  const long n = std::strtol(p, &end, 10);
+  while (*end == ' ' || *end == '\t') ++end;
+  if (*end != '\0' && *end != ',') return 0;
+  if (n < 1) return 0;
+  // A count past kMaxShares (or past long's range, ERANGE) means "many": the most there can be.
+  if (errno == ERANGE || n > detail::kMaxShares) return detail::kMaxShares;
+  return static_cast<int>(n);
+}
 
 void set_num_threads(int threads) {
   if (threads < 1 || threads > detail::kMaxShares) {

@@ -91,6 +91,19 @@ TEST_F(ThreadPool, SetNumThreadsChangesTheSplitAndRejectsZero) {
   EXPECT_THROW(set_num_threads(0), Error);
 }
 
+// OMP_NUM_THREADS: a positive integer, or a list whose first entry is one; anything else is
+// ignored (0 here, then every core) rather than read by its prefix.
+TEST(ThreadCount, ParsesOmpNumThreadsStrictly) {
+  EXPECT_EQ(detail::parse_thread_count("4"), 4);
+  EXPECT_EQ(detail::parse_thread_count(" 4 "), 4);
+  EXPECT_EQ(detail::parse_thread_count("4,2"), 4);
+  EXPECT_EQ(detail::parse_thread_count("99999999999999999999999"), detail::kMaxShares);
+  EXPECT_EQ(detail::parse_thread_count("100000"), detail::kMaxShares);
+  for (const char* bad : {"", " ", "1e3", "2.5", "4x", "four", "0", "-2", "+3", ",4"}) {
+    EXPECT_EQ(detail::parse_thread_count(bad), 0) << '"' << bad << '"';
+  }
+}
+
 TEST_F(ThreadPool, WorkersTakeShares) {
   // Share 0 waits (up to a minute) until another thread has run share 1: it returns as soon
   // as a worker exists and woke up.

@@ -181,7 +181,8 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t);
 // ---- threads -------------------------------------------------------------------------------
 
 /// Threads used by tensor kernels and by BLAS (like torch.set_num_threads). The default is
-/// OMP_NUM_THREADS, or all cores.
+/// OMP_NUM_THREADS (its first entry, a positive integer such as "4" or "4,2"), or all cores when
+/// it is unset or not such a number ("1e3", "four", "0" are ignored).
 void set_num_threads(int threads);
 int get_num_threads();
 
