@@ -48,6 +48,12 @@ const BadInput kBadInputs[] = {
      "expand: shape [4611686018427387904,4] has more elements than fit in int64"},
     {"expand_negative", [] { (void)Tensor::ones({1}).expand({-1}); },
      "expand: negative extent in shape [-1]"},
+    {"broadcast_2to80",
+     [] {
+       const Tensor one = Tensor::ones({1, 1});
+       (void)(one.expand({k2to40, 1}) + one.expand({1, k2to40}));
+     },
+     "shape [1099511627776,1099511627776] has more elements than fit in int64"},
     {"reshape_huge", [] { (void)Tensor::ones({2, 3}).reshape({kMax, 2}); },
      "reshape: cannot reshape [2,3] (6 elements) to [9223372036854775807,2]"},
     {"reshape_huge_inferred", [] { (void)Tensor::ones({2, 3}).reshape({kMax, 2, -1}); },
