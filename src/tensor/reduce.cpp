@@ -8,7 +8,6 @@
 #include <gradflow/tensor/ops.hpp>
 
 #include <algorithm>
-#include <limits>
 #include <string>
 
 namespace gradflow {
@@ -47,19 +46,10 @@ Reduction plan(const Shape& shape, const std::vector<std::int64_t>* axes, bool k
       r.reduced[d] = true;
     }
   }
-  bool overflowed = false;
   for (std::size_t d = 0; d < shape.size(); ++d) {
     r.kept.push_back(r.reduced[d] ? 1 : shape[d]);
-    if (r.reduced[d]) overflowed |= __builtin_mul_overflow(r.count, shape[d], &r.count);
+    if (r.reduced[d]) r.count *= shape[d];
     if (!r.reduced[d] || keepdim) r.final.push_back(r.reduced[d] ? 1 : shape[d]);
-  }
-  // Only an empty tensor's reduced extents can overflow int64. With a 0 among them the count
-  // is 0; else the 0 is among the other extents, the output is empty and the count divides
-  // nothing.
-  if (overflowed) {
-    bool reduces_zero = false;
-    for (std::size_t d = 0; d < shape.size(); ++d) reduces_zero |= r.reduced[d] && shape[d] == 0;
-    r.count = reduces_zero ? 0 : std::numeric_limits<std::int64_t>::max();
   }
   return r;
 }

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <optional>
 #include <ostream>
 #include <string>
 
@@ -34,36 +33,40 @@ void Shape::push_back(std::int64_t d) {
 }
 
 namespace {
-/// The product of the extents, or nullopt when it overflows int64. A zero extent makes the
-/// product 0 even when the extents before it overflowed: [2^40,2^40,0] holds no elements.
-std::optional<std::int64_t> product(const std::int64_t* dims, std::size_t rank) noexcept {
+/// Whether the extents, a 0 counted as 1, multiply to at most INT64_MAX: the rule for a shape
+/// a tensor may have. An empty tensor is held to it too, so that its strides and the strided
+/// loops' merged extents (products of extents, a 0 counted as 1) fit as well.
+bool extents_fit(const std::int64_t* dims, std::size_t rank) noexcept {
   std::int64_t n = 1;
   bool overflowed = false;
-  for (std::size_t i = 0; i < rank; ++i) overflowed |= __builtin_mul_overflow(n, dims[i], &n);
-  if (!overflowed) return n;
-  if (std::find(dims, dims + rank, 0) != dims + rank) return 0;
-  return std::nullopt;
+  for (std::size_t i = 0; i < rank; ++i) {
+    overflowed |= __builtin_mul_overflow(n, dims[i] == 0 ? 1 : dims[i], &n);
+  }
+  return !overflowed;
 }
 
 [[noreturn]] void fail_too_many(const Shape& shape, const char* op) {
+  const bool empty = std::find(shape.begin(), shape.end(), 0) != shape.end();
   detail::fail(std::string(op) + ": shape " + shape.str() +
-               " has more elements than fit in int64 (at most " +
-               std::to_string(std::numeric_limits<std::int64_t>::max()) +
+               (empty ? ": its nonzero extents multiply to more than fit in int64"
+                      : " has more elements than fit in int64") +
+               " (at most " + std::to_string(std::numeric_limits<std::int64_t>::max()) +
                "); check the extents for a unit or sign mistake");
 }
 }  // namespace
 
 std::int64_t Shape::numel() const {
-  const std::optional<std::int64_t> n = product(dims_.data(), rank_);
-  if (!n) [[unlikely]] fail_too_many(*this, "Shape");
-  return *n;
+  if (!extents_fit(dims_.data(), rank_)) [[unlikely]] fail_too_many(*this, "Shape");
+  std::int64_t n = 1;
+  for (std::size_t i = 0; i < rank_; ++i) n *= dims_[i];
+  return n;
 }
 
 void check_shape(const Shape& shape, const char* op) {
   for (std::int64_t d : shape) {
     if (d < 0) detail::fail(std::string(op) + ": negative extent in shape " + shape.str());
   }
-  if (!product(shape.data(), shape.size())) fail_too_many(shape, op);
+  if (!extents_fit(shape.data(), shape.size())) fail_too_many(shape, op);
 }
 
 std::string Shape::str() const {
@@ -90,7 +93,10 @@ Shape contiguous_strides(const Shape& shape) {
   std::int64_t stride = 1;
   for (std::size_t i = shape.size(); i-- > 0;) {
     strides[i] = stride;
-    stride *= shape[i] > 0 ? shape[i] : 1;
+    // Never overflows for a shape check_shape() accepts; for any other, the strides past the
+    // overflow are meaningless but defined.
+    std::int64_t next = 0;
+    if (!__builtin_mul_overflow(stride, shape[i] > 0 ? shape[i] : 1, &next)) stride = next;
   }
   return strides;
 }

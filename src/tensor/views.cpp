@@ -11,7 +11,6 @@
 #include <gradflow/core/error.hpp>
 #include <gradflow/tensor/ops.hpp>
 
-#include <algorithm>
 #include <numeric>
 #include <string>
 
@@ -83,8 +82,8 @@ Shape infer_shape(const Shape& wanted, std::int64_t numel, const char* op, const
   };
   Shape s = wanted;
   int unknown = -1;
-  std::int64_t known = 1;  // the product of the given extents
-  bool overflowed = false;  // the extents hold more than int64 elements, so not `numel`
+  std::int64_t known = 1;  // the given extents' product, a 0 counted as 1 (check_shape's rule)
+  bool overflowed = false, zero = false;
   for (std::size_t d = 0; d < s.size(); ++d) {
     if (s[d] == -1) {
       if (unknown >= 0) detail::fail(std::string(op) + ": only one extent may be -1 in " + wanted.str());
@@ -92,11 +91,12 @@ Shape infer_shape(const Shape& wanted, std::int64_t numel, const char* op, const
     } else if (s[d] < 0) {
       detail::fail(std::string(op) + ": negative extent in " + wanted.str());
     } else {
-      overflowed |= __builtin_mul_overflow(known, s[d], &known);
+      overflowed |= __builtin_mul_overflow(known, s[d] == 0 ? 1 : s[d], &known);
+      if (s[d] == 0) zero = true;
     }
   }
-  if (overflowed && std::find(s.begin(), s.end(), 0) == s.end()) fail_size();
-  if (overflowed) known = 0;  // a zero extent after the overflow
+  if (overflowed) fail_size();
+  if (zero) known = 0;
   if (unknown >= 0) {
     if (known == 0 || numel % known != 0) fail_size();
     s[static_cast<std::size_t>(unknown)] = numel / known;

@@ -40,8 +40,8 @@ class Shape {
 
   /// Appends a dimension; throws Error past kMaxRank.
   void push_back(std::int64_t d);
-  /// Product of the extents (1 for a 0-d shape, 0 when any extent is 0). Throws Error when the
-  /// product does not fit in int64, a shape no tensor can have (check_shape() rejects it first).
+  /// Product of the extents (1 for a 0-d shape, 0 when any extent is 0). Throws Error for a
+  /// shape no tensor can have, whose extents overflow int64 (check_shape() rejects it first).
   std::int64_t numel() const;
 
   /// As "[5,10]" (and "[]" for a 0-d shape), the spelling every error message uses.
@@ -61,8 +61,9 @@ class Shape {
 
 std::ostream& operator<<(std::ostream& os, const Shape& s);
 
-/// Checks that `shape` can be a tensor's: no extent negative and at most INT64_MAX elements.
-/// Throws Error naming `op` and the shape otherwise.
+/// Checks that `shape` can be a tensor's: no extent negative, and the extents multiply to at
+/// most INT64_MAX (a 0 extent counted as 1, so that an empty tensor's strides fit too). Throws
+/// Error naming `op` and the shape otherwise.
 void check_shape(const Shape& shape, const char* op);
 
 /// Row-major (C-order) strides of a shape, in elements.
