@@ -135,7 +135,8 @@ TEST(SizeLimits, LargeButValidSizesWork) {
   // An expanded view may have more elements than memory: no allocation is made.
   EXPECT_EQ(Tensor::ones({4}).expand({k2to40, 4}).numel(), k2to40 * 4);
   // A kernel of INT64_MAX fits an input padded by INT64_MAX / 2 on each side: 4 windows a row.
-  EXPECT_EQ(max_pool2d(image(), kMax, 1, kMax / 2).shape(), (std::vector<std::int64_t>{1, 1, 4, 4}));
+  EXPECT_EQ(max_pool2d(image(), kMax, 1, kMax / 2).shape(),
+            (std::vector<std::int64_t>{1, 1, 4, 4}));
   // A large stride with no padding is one window.
   EXPECT_EQ(conv2d(image(), Tensor::ones({1, 1, 3, 3}), Tensor(), kMax, 0).item(), 9.0);
 }
