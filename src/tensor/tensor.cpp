@@ -15,6 +15,7 @@
 #include <mutex>
 #include <new>
 #include <ostream>
+#include <sstream>
 #include <string>
 
 namespace gradflow {
@@ -172,9 +173,10 @@ Tensor Tensor::arange(double start, double end, double step, DType dtype) {
   // The count is checked as a double: converting one past INT64_MAX to int64 is undefined.
   const double count = std::ceil((end - start) / step);
   if (!(count < 0x1p63)) {
-    detail::fail("arange: (" + std::to_string(end) + " - " + std::to_string(start) + ") / " +
-                 std::to_string(step) + " is " + std::to_string(count) +
-                 " elements, more than fit in int64; use a larger step or a smaller range");
+    std::ostringstream msg;  // %g-style numbers: std::to_string would print 31 digits of 1e30
+    msg << "arange: start " << start << ", end " << end << " and step " << step << " make "
+        << count << " elements, more than fit in int64; use a larger step or a smaller range";
+    detail::fail(msg.str());
   }
   const auto n = count > 0 ? static_cast<std::int64_t>(count) : 0;
   Tensor t = empty({n}, dtype);
