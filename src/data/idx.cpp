@@ -87,7 +87,8 @@ IdxFile read_idx(const std::filesystem::path& path) {
   constexpr std::size_t chunk = std::size_t{1} << 20;
   std::size_t have = 0;
   while (have < declared) {
-    const std::size_t want = std::min<std::size_t>(chunk, static_cast<std::size_t>(declared) - have);
+    const std::size_t want =
+        std::min<std::size_t>(chunk, static_cast<std::size_t>(declared) - have);
     result.values.resize(have + want);
     const std::size_t got = in.read(result.values.data() + have, want);
     have += got;

@@ -135,15 +135,21 @@ std::int64_t sample_features(const std::vector<std::int64_t>& sample_shape) {
 Sequential make_model(ModelKind kind, const std::vector<std::int64_t>& sample_shape,
                       std::int64_t classes, Generator& gen, DType dtype) {
   const std::vector<std::int64_t> widths = linear_widths(kind, sample_shape, classes);
-  // softmax and svm: widths {features, classes}, so mlp() builds linear_classifier()'s layers.
-  return kind == ModelKind::cnn ? cnn(gen, classes, dtype) : mlp(widths, gen, dtype);
+  switch (kind) {
+    case ModelKind::softmax:
+    case ModelKind::svm: return linear_classifier(widths[0], widths[1], gen, dtype);
+    case ModelKind::mlp: return mlp(widths, gen, dtype);
+    case ModelKind::cnn: return cnn(gen, classes, dtype);
+  }
+  detail::fail("make_model: unknown model kind");
 }
 
 std::vector<data::TensorSpec> parameter_specs(ModelKind kind,
                                               const std::vector<std::int64_t>& sample_shape,
                                               std::int64_t classes, DType dtype) {
   if (classes < 1) {
-    detail::fail("parameter_specs: " + std::to_string(classes) + " classes; a model needs 1 or more");
+    detail::fail("parameter_specs: " + std::to_string(classes) +
+                 " classes; a model needs 1 or more");
   }
   const std::vector<std::int64_t> widths = linear_widths(kind, sample_shape, classes);
   const data::DType stored = data_dtype(dtype);

@@ -86,7 +86,8 @@ bool contains(const std::string& text, const std::string& part) {
 TEST(Checkpoint, MetadataThatDisagreesWithTheTensorsIsAnErrorBeforeAnyAllocation) {
   const ModelSpec spiral_softmax{ModelKind::softmax, {2}, 3};
   for (const std::string classes : {"4000000000", "1000000000000", "4"}) {
-    const std::string e = load_error(crafted_checkpoint(spiral_softmax, "gradflow.classes", classes));
+    const std::string e =
+        load_error(crafted_checkpoint(spiral_softmax, "gradflow.classes", classes));
     EXPECT_TRUE(contains(e, "stored tensors differ")) << e;
     EXPECT_TRUE(contains(e, "[" + classes + ", 2]")) << e;  // the expected shape of 1.weight
   }
@@ -98,7 +99,8 @@ TEST(Checkpoint, MetadataThatDisagreesWithTheTensorsIsAnErrorBeforeAnyAllocation
   const ModelSpec spiral_mlp{ModelKind::mlp, {2}, 3};
   const std::string mlp_classes =
       load_error(crafted_checkpoint(spiral_mlp, "gradflow.classes", "4000000000"));
-  EXPECT_TRUE(contains(mlp_classes, "tensor '3.weight' has shape [3, 100], expected [4000000000, 100]"))
+  EXPECT_TRUE(contains(mlp_classes,
+                       "tensor '3.weight' has shape [3, 100], expected [4000000000, 100]"))
       << mlp_classes;
   const std::string mlp_shape =
       load_error(crafted_checkpoint(spiral_mlp, "gradflow.sample_shape", "1,100000,100000"));
@@ -118,18 +120,20 @@ TEST(Checkpoint, MetadataThatDisagreesWithTheTensorsIsAnErrorBeforeAnyAllocation
 TEST(Checkpoint, MetadataNumbersOutOfRangeAreErrors) {
   const ModelSpec spiral_softmax{ModelKind::softmax, {2}, 3};
   // The product of the sample shape overflows int64 (it was signed overflow in make_model).
-  const std::string product =
-      load_error(crafted_checkpoint(spiral_softmax, "gradflow.sample_shape", "3037000500,3037000500"));
+  const std::string product = load_error(
+      crafted_checkpoint(spiral_softmax, "gradflow.sample_shape", "3037000500,3037000500"));
   EXPECT_TRUE(contains(product, "gradflow.sample_shape")) << product;
   EXPECT_TRUE(contains(product, "64-bit")) << product;
   for (const std::string classes : {"9223372036854775808", "0", "-3"}) {
-    const std::string e = load_error(crafted_checkpoint(spiral_softmax, "gradflow.classes", classes));
+    const std::string e =
+        load_error(crafted_checkpoint(spiral_softmax, "gradflow.classes", classes));
     EXPECT_TRUE(contains(e, "\"gradflow.classes\" = \"" + classes + "\"")) << e;
   }
   // Many dimensions, or a long value, do not make a message as long as the file.
   std::string many = "1";
   for (int i = 0; i < 10000; ++i) many += ",1";
-  const std::string dims = load_error(crafted_checkpoint(spiral_softmax, "gradflow.sample_shape", many));
+  const std::string dims =
+      load_error(crafted_checkpoint(spiral_softmax, "gradflow.sample_shape", many));
   EXPECT_TRUE(contains(dims, "more than 8 dimensions")) << dims;
   EXPECT_LT(dims.size(), 300u) << dims;
   const std::string long_value =

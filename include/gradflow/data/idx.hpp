@@ -26,8 +26,8 @@ inline constexpr std::uint64_t idx_max_payload = std::uint64_t{1} << 32;
 /// several members (as `gzip -d` reads them). Throws Error, naming the file and the fault, for a
 /// missing file, a bad magic number, a dtype other than unsigned byte, dimensions that do not
 /// match the payload (too short, too long, or more than idx_max_payload), a truncated or corrupt
-/// gzip stream, and bytes after the last gzip member that are not another member. Memory grows only with bytes that
-/// are actually in the file, whatever the header claims.
+/// gzip stream, and bytes after the last gzip member that are not another member. Memory grows
+/// only with bytes that are actually in the file, whatever the header claims.
 IdxFile read_idx(const std::filesystem::path& path);
 
 }  // namespace gradflow::data
