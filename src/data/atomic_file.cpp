@@ -1,6 +1,7 @@
 #include "atomic_file.hpp"
 
 #include <gradflow/core/error.hpp>
+#include <gradflow/data/write_target.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -34,31 +35,55 @@ std::filesystem::path temporary_name(const std::filesystem::path& path, unsigned
   return path.parent_path() / name;
 }
 
-// Where the bytes go: a symbolic link is written through (its target replaced, the link kept),
-// as an editor or `cp` would do; renaming over the link itself would turn it into a plain file.
-// Anything other than a regular file (or nothing) at that place is refused: renaming over a
-// device such as /dev/null would replace the device.
-std::filesystem::path destination(const std::filesystem::path& path, const std::string& where) {
+}  // namespace
+
+}  // namespace gradflow::data::internal
+
+namespace gradflow::data {
+
+// Here rather than in a file of its own: the atomic save below is its first user.
+WriteTarget resolve_write_target(const std::filesystem::path& path, std::string_view where,
+                                 WriteMode mode) {
+  const std::string prefix = std::string(where) + ": ";
   std::error_code ec;
-  std::filesystem::path target = path;
-  if (std::filesystem::is_symlink(std::filesystem::symlink_status(path, ec))) {
-    target = std::filesystem::canonical(path, ec);
-    if (ec) detail::fail(where + ": a symbolic link to a file that does not exist");
+  WriteTarget target{path, std::filesystem::status(path, ec)};  // through any symbolic links
+  std::error_code ignored;  // a failure here shows in `ec` too
+  const bool link = std::filesystem::is_symlink(std::filesystem::symlink_status(path, ignored));
+  if (link && target.status.type() == std::filesystem::file_type::not_found) {
+    // Writing would create the target, perhaps in a directory nobody checked; say so instead.
+    detail::fail(prefix + "a symbolic link to a file that does not exist; remove the link or "
+                 "name its target");
   }
-  const std::filesystem::file_status st = std::filesystem::status(target, ec);
-  if (std::filesystem::exists(st) && !std::filesystem::is_regular_file(st)) {
-    detail::fail(where + ": exists and is not a regular file; refusing to replace it");
+  // not_found is no error (a new file); `none` is a question the system could not answer.
+  if (target.status.type() == std::filesystem::file_type::none) {
+    detail::fail(prefix + (link ? "a symbolic link that cannot be followed: "
+                                : "cannot be examined: ") + ec.message());
+  }
+  if (link) {
+    // The name of the file a link leads to, for its directory and for renaming over it. A link
+    // to something without a name (/dev/stdout on a pipe: /proc/self/fd/1 -> "pipe:[...]") is
+    // written into through the link itself.
+    std::filesystem::path resolved = std::filesystem::canonical(path, ignored);
+    if (!ignored) target.file = std::move(resolved);
+  }
+  if (std::filesystem::is_directory(target.status)) detail::fail(prefix + "is a directory");
+  if (mode == WriteMode::replaced && std::filesystem::exists(target.status) &&
+      !std::filesystem::is_regular_file(target.status)) {
+    detail::fail(prefix + "exists and is not a regular file (a device, pipe or socket); refusing "
+                 "to replace it");
   }
   return target;
 }
 
-}  // namespace
+}  // namespace gradflow::data
+
+namespace gradflow::data::internal {
 
 void write_file_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes,
                            std::string_view what) {
   const std::string where = std::string(what) + " " + path.string();
   if (path.filename().empty()) detail::fail(where + ": not a file name");
-  const std::filesystem::path target = destination(path, where);
+  const std::filesystem::path target = resolve_write_target(path, where, WriteMode::replaced).file;
 
   std::filesystem::path temp;
   int fd = -1;

@@ -11,9 +11,8 @@ namespace gradflow::data::internal {
 
 /// Writes `bytes` to a new temporary file next to `path` (same directory, hence same file system,
 /// so the rename is atomic), fsyncs it, renames it over `path` and fsyncs the directory. A
-/// symbolic link is written through: its target is replaced and the link kept. An existing
-/// `path` that is not a regular file (a device, a pipe, a directory), or a link to nothing, is
-/// refused. On any failure the temporary file is removed and gradflow::Error names `what`, the
+/// symbolic link is written through, and what may stand at `path`, are decided by
+/// resolve_write_target (WriteMode::replaced: a regular file or nothing). On any failure the temporary file is removed and gradflow::Error names `what`, the
 /// path and the cause.
 void write_file_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes,
                            std::string_view what);

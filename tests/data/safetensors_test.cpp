@@ -188,6 +188,16 @@ TEST(Safetensors, SaveRefusesToReplaceWhatIsNotARegularFile) {
   EXPECT_TRUE(std::filesystem::is_symlink(dir / "dangling"));
 }
 
+// A link that cannot be followed is named for what it is, with the system's reason, not as a
+// link to nothing.
+TEST(Safetensors, SaveThroughASymbolicLinkLoopSaysSo) {
+  TempDir dir;
+  std::filesystem::create_symlink("loop", dir / "loop");
+  const std::string error = error_of([&] { save_safetensors(dir / "loop", awkward()); });
+  EXPECT_NE(error.find("a symbolic link that cannot be followed: "), std::string::npos) << error;
+  EXPECT_EQ(error.find("does not exist"), std::string::npos) << error;
+}
+
 TEST(Safetensors, LoadMissingFile) {
   TempDir dir;
   EXPECT_NE(error_of([&] { load_safetensors(dir / "m.safetensors"); }).find("does not exist"),

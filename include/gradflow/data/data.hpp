@@ -12,3 +12,4 @@
 #include <gradflow/data/safetensors.hpp>
 #include <gradflow/data/spiral.hpp>
 #include <gradflow/data/standardize.hpp>
+#include <gradflow/data/write_target.hpp>
