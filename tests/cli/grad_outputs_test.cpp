@@ -68,6 +68,33 @@ TEST(GradOutputs, MissingGraphvizWritesNothing) {
   EXPECT_FALSE(std::filesystem::exists(dir / "q.png"));
 }
 
+TEST(GradOutputs, OutputsMayShareADevice) {
+  // Graphviz's drawing is not the point: a `dot` that succeeds will do.
+  const ProgramResult r = run_program(
+      GRADFLOW_EXE, {"grad", "x*2", "--at", "x=1", "--dot", "/dev/null", "--svg", "/dev/null"}, "",
+      {"GRADFLOW_DOT=/bin/true"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(GradOutputs, SymbolicLinkToNothingIsRefused) {
+  Scratch dir("dangling");
+  std::filesystem::create_symlink(dir / "missing-dir/x.dot", dir / "link.dot");
+  const ProgramResult r =
+      run_program(GRADFLOW_EXE, {"grad", "x", "--at", "x=1", "--dot", dir / "link.dot"});
+  expect_one_line(r, 2, "a symbolic link to a file that does not exist");
+  EXPECT_FALSE(std::filesystem::exists(dir / "missing-dir"));
+}
+
+TEST(GradOutputs, SymbolicLinkLoopIsNamedAsSuch) {
+  Scratch dir("loop");
+  std::filesystem::create_symlink("loop.dot", dir / "loop.dot");
+  const ProgramResult r =
+      run_program(GRADFLOW_EXE, {"grad", "x", "--at", "x=1", "--dot", dir / "loop.dot"});
+  expect_one_line(r, 2, "a symbolic link that cannot be followed: ");
+  EXPECT_EQ(r.err.find("does not exist"), std::string::npos) << r.err;
+}
+
 TEST(GradOutputs, MissingDirectoryOfALaterOutputWritesNothing) {
   Scratch dir("missing-dir");
   std::ofstream(dir / "p.dot") << "precious\n";

@@ -75,6 +75,36 @@ TEST(TrainOutputs, SaveRefusesAnythingButARegularFile) {
                  "a symbolic link to a file that does not exist");
 }
 
+TEST(TrainOutputs, SymbolicLinkToNothingIsRefusedForEveryOutput) {
+  const TempDir dir;
+  // Its target's directory does not exist: written in place, the link would fail after training.
+  std::filesystem::create_symlink(dir / "no-dir/m.csv", dir / "dangling");
+  for (const std::string option : {"--save", "--metrics"}) {
+    expect_refused(run_gradflow(tiny_run({option, dir / "dangling"})),
+                   option + " " + dir / "dangling" +
+                       ": a symbolic link to a file that does not exist");
+  }
+}
+
+TEST(TrainOutputs, SymbolicLinkLoopIsNamedAsSuch) {
+  const TempDir dir;
+  std::filesystem::create_symlink("loop", dir / "loop");
+  for (const std::string option : {"--save", "--metrics"}) {
+    const ProgramResult r = run_gradflow(tiny_run({option, dir / "loop"}));
+    expect_refused(r, "a symbolic link that cannot be followed: ");
+    EXPECT_EQ(r.err.find("does not exist"), std::string::npos) << r.err;
+  }
+}
+
+TEST(TrainOutputs, MetricsMayBeADevice) {
+  const ProgramResult r = run_gradflow(tiny_run({"--metrics", "/dev/null"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  // /dev/stdout leads to whatever standard output is (under a pipe, /proc/self/fd/1 ->
+  // "pipe:[...]", a link to something without a name): no link to nothing.
+  const ProgramResult r2 = run_gradflow(tiny_run({"--metrics", "/dev/stdout"}));
+  EXPECT_EQ(r2.status, 0) << r2.err;
+}
+
 TEST(TrainOutputs, SaveWritesThroughASymbolicLink) {
   const TempDir dir;
   write_bytes(dir / "target.st", "old");

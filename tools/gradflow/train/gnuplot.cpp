@@ -3,6 +3,8 @@
 
 #include "train/gnuplot.hpp"
 
+#include "control_characters.hpp"
+
 #include <gradflow/core/error.hpp>
 
 #include <fcntl.h>
@@ -100,19 +102,16 @@ std::string gnuplot_missing_message() {
 }
 
 std::string gnuplot_quote(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    // A newline (or ';' outside quotes) ends a gnuplot command, so a control character inside
-    // a quoted file name or title could start a command of its own ("system ..."). No escape
-    // keeps it inside a single-quoted string, so it is refused.
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      throw gradflow::Error(
-          "cannot pass a file name or title with a control character (a newline, tab, ...) to "
-          "gnuplot");
-    }
-    out += c == '\'' ? std::string("''") : std::string(1, c);
+  // A newline (or ';' outside quotes) ends a gnuplot command, so a control character inside a
+  // quoted file name or title could start a command of its own ("system ..."). No escape keeps
+  // it inside a single-quoted string, so it is refused.
+  if (has_control_character(text)) {
+    throw gradflow::Error(
+        "cannot pass a file name or title with a control character (a newline, tab, ...) to "
+        "gnuplot");
   }
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
   return out + "'";
 }
 

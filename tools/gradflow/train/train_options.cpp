@@ -75,7 +75,7 @@ TrainPlan plan_training(const TrainArgs& a) {
   // Checked before training starts, so that a long run does not end in an error about a
   // directory that was never there. --save is renamed into place, so only a regular file may
   // stand at its name.
-  if (!a.save.empty()) check_output_file("--save", a.save, Overwrite::replaced);
+  if (!a.save.empty()) check_output_file("--save", a.save, data::WriteMode::replaced);
   if (!a.metrics.empty()) check_output_file("--metrics", a.metrics);
   // For spiral, --plot also draws the decision regions to a name derived from it.
   const std::string regions = !a.plot.empty() && plan.data == DataSet::spiral
