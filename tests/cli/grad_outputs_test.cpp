@@ -68,6 +68,22 @@ TEST(GradOutputs, MissingGraphvizWritesNothing) {
   EXPECT_FALSE(std::filesystem::exists(dir / "q.png"));
 }
 
+TEST(GradOutputs, GraphvizFailureWritesNothing) {
+  Scratch dir("graphviz-fails");
+  std::ofstream(dir / "p.dot") << "precious\n";
+  std::ofstream(dir / "q.svg") << "old svg\n";
+  // A `dot` that runs and fails: the images are rendered before any output is written.
+  const ProgramResult r = run_program(
+      GRADFLOW_EXE,
+      {"grad", "x*2", "--at", "x=1", "--dot", dir / "p.dot", "--svg", dir / "q.svg", "--png",
+       dir / "q.png"},
+      "", {"GRADFLOW_DOT=/bin/false"});
+  expect_one_line(r, 1, "Graphviz could not write " + dir / "q.svg");
+  EXPECT_EQ(slurp(dir / "p.dot"), "precious\n");
+  EXPECT_EQ(slurp(dir / "q.svg"), "old svg\n");
+  EXPECT_FALSE(std::filesystem::exists(dir / "q.png"));
+}
+
 TEST(GradOutputs, OutputsMayShareADevice) {
   // Graphviz's drawing is not the point: a `dot` that succeeds will do.
   const ProgramResult r = run_program(

@@ -10,6 +10,7 @@
 #include "grad/report.hpp"
 #include "grad/trace.hpp"
 #include "output_files.hpp"
+#include "temp_file.hpp"
 
 #include <gradflow/check/gradcheck.hpp>
 #include <gradflow/viz/dot.hpp>
@@ -59,6 +60,23 @@ void write_file(const std::string& path, const std::string& text) {
   }
 }
 
+// The image Graphviz draws of `dot`, rendered into a temporary file and returned. Its error
+// messages name the file it wrote, so the temporary name in them becomes `file`'s.
+std::string rendered(const std::string& dot, const std::string& file, ImageFormat format) {
+  const TempFile image("image");
+  try {
+    render(dot, image.path(), format);
+  } catch (const gradflow::Error& e) {
+    std::string message = e.what();
+    for (std::size_t at = message.find(image.path()); at != std::string::npos;
+         at = message.find(image.path(), at + file.size())) {
+      message.replace(at, image.path().size(), file);
+    }
+    throw gradflow::Error(message);
+  }
+  return image.read();
+}
+
 // All of standard input. Read with read(2), since a stream would take a read error (standard
 // input a directory, say) for the end of the input and report "the expression is empty".
 std::string read_standard_input() {
@@ -103,7 +121,7 @@ int run_grad(GradOptions& o) {
   } catch (const gradflow::Error& e) {
     return bad_input(e.what());
   }
-  // Every output is checked before the first is written, so that a failure never leaves some
+  // Every output is checked before the first is written, so that bad input never leaves some
   // files written (or overwritten) and the others not.
   const std::vector<OutputFile> outputs = {
       {"--dot", o.dot_file}, {"--svg", o.svg_file}, {"--png", o.png_file}};
@@ -172,9 +190,20 @@ int run_grad(GradOptions& o) {
     dot_options.title = o.expression.size() <= 120 ? o.expression : o.expression.substr(0, 117) + "...";
     dot_options.output_name = "f";
     const std::string dot = to_dot(tape, output, dot_options);
-    if (!o.dot_file.empty()) write_file(o.dot_file, dot);
-    if (!o.svg_file.empty()) render(dot, o.svg_file, ImageFormat::svg);
-    if (!o.png_file.empty()) render(dot, o.png_file, ImageFormat::png);
+    // Graphviz runs before any output is touched, so that its failure (a format it was built
+    // without, say) leaves every file as it was; only the writes themselves come last.
+    try {
+      const std::string svg =
+          o.svg_file.empty() ? "" : rendered(dot, o.svg_file, ImageFormat::svg);
+      const std::string png =
+          o.png_file.empty() ? "" : rendered(dot, o.png_file, ImageFormat::png);
+      if (!o.svg_file.empty()) write_file(o.svg_file, svg);
+      if (!o.png_file.empty()) write_file(o.png_file, png);
+      if (!o.dot_file.empty()) write_file(o.dot_file, dot);
+    } catch (const gradflow::Error& e) {
+      std::cerr << "gradflow grad: " << e.what() << "\n";
+      return kExitFailure;
+    }
   }
 
   if (o.json) {

@@ -4,6 +4,7 @@
 #include "train/gnuplot.hpp"
 
 #include "control_characters.hpp"
+#include "temp_file.hpp"
 
 #include <gradflow/core/error.hpp>
 
@@ -16,9 +17,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <vector>
 
 extern char** environ;
@@ -51,31 +50,6 @@ std::string find_program(const std::string& program) {
   }
   return "";
 }
-
-// A temporary file that removes itself.
-class TempFile {
- public:
-  explicit TempFile(const char* tag) {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "gradflow-").string() + tag + "-XXXXXX";
-    std::vector<char> name(pattern.begin(), pattern.end());
-    name.push_back('\0');
-    const int fd = ::mkstemp(name.data());
-    if (fd < 0) {
-      throw gradflow::Error("cannot create a temporary file for gnuplot: " +
-                            std::string(std::strerror(errno)));
-    }
-    ::close(fd);
-    path_ = name.data();
-  }
-  ~TempFile() { ::unlink(path_.c_str()); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::string first_error_line(const std::string& messages) {
   // gnuplot echoes the offending line, then a caret line, then "line N: what went wrong".
@@ -141,8 +115,7 @@ void run_gnuplot(std::string_view script) {
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
 
-  std::ifstream in(messages.path(), std::ios::binary);
-  const std::string text(std::istreambuf_iterator<char>(in), {});
+  const std::string text = messages.read();
   // gnuplot exits 0 after some errors in a script read from standard input; its messages tell.
   const bool failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
                       text.find("error") != std::string::npos ||
