@@ -49,6 +49,14 @@ std::string slurp(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// `text` as one word of a /bin/sh command line, whatever it holds (a build directory with a
+// space, say).
+std::string shell_quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 void expect_one_line(const ProgramResult& r, int status, const std::string& needle) {
   EXPECT_EQ(r.status, status) << r.err;
   EXPECT_EQ(r.out, "");
@@ -144,8 +152,8 @@ TEST(GradOutputs, ControlCharacterInAFileNameIsRefused) {
 
 TEST(GradOutputs, UnreadableStandardInputIsAReadError) {
   // Standard input is a directory: reading it fails, which is not an empty expression.
-  const ProgramResult r = run_program("/bin/sh", {"-c", std::string(GRADFLOW_EXE) +
-                                                            " grad - --at x=1 < /"});
+  const ProgramResult r =
+      run_program("/bin/sh", {"-c", shell_quoted(GRADFLOW_EXE) + " grad - --at x=1 < /"});
   expect_one_line(r, 2, "cannot read the expression from standard input");
 }
 
