@@ -1,12 +1,13 @@
-// Runs that fail after their options were accepted: an empty data set (bad input, exit status
-// 2, decided before any output is opened) and a loss that stops being finite (exit status 3,
-// nothing saved). Neither may destroy a file that was there before.
+// Runs that fail after their options were accepted: an empty data set or a non-finite --load
+// file (bad input, exit status 2, decided before any output is opened) and a loss that stops
+// being finite (exit status 3, the run ends there, nothing saved). Neither may destroy a file that was there before.
 
 #include "train_cli/helpers.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <string>
 
 namespace {
 
@@ -88,19 +89,51 @@ TEST(FailedRuns, DivergedTrainingExitsThreeAndSavesNothing) {
   EXPECT_EQ(count_lines(slurp(dir / "m.csv")), 3u);  // the header and both epochs: the evidence
 }
 
-TEST(FailedRuns, EvalOfANonFiniteModelIsBadInput) {
+TEST(FailedRuns, DivergedTrainingStopsAtThatEpoch) {
   const TempDir dir;
+  const ProgramResult r =
+      run_gradflow({"train", "--data", "spiral", "--model", "softmax", "--epochs", "5000", "--lr",
+                    "1e300", "--json", "--metrics", dir / "m.csv"});
+  expect_one_line(r, 3, "gradflow train: ", "stopped being finite (NaN or infinite) at epoch ");
+  const std::string marker = "at epoch ";
+  const int diverged = std::stoi(r.err.substr(r.err.find(marker) + marker.size()));
+  ASSERT_LT(diverged, 10) << r.err;
+  // The rows end at the diverged epoch: the header and one row per epoch run.
+  EXPECT_EQ(count_lines(slurp(dir / "m.csv")), static_cast<std::size_t>(diverged) + 1);
+  EXPECT_EQ(json_of(r)["epochs"], diverged);
+}
+
+// A spiral softmax model saved by a short run, its last parameter then made NaN.
+void save_non_finite_model(const std::string& path) {
   ASSERT_EQ(run_gradflow({"train", "--data", "spiral", "--model", "softmax", "--epochs", "2",
-                          "--save", dir / "m.st"})
+                          "--save", path})
                 .status,
             0);
   // The last float32 of the data section (a parameter) becomes a NaN.
-  std::string bytes = slurp(dir / "m.st");
+  std::string bytes = slurp(path);
   bytes.replace(bytes.size() - 4, 4, std::string{0, 0, static_cast<char>(0xc0), 0x7f});
-  write_bytes(dir / "m.st", bytes);
+  write_bytes(path, bytes);
+}
+
+TEST(FailedRuns, EvalOfANonFiniteModelIsBadInput) {
+  const TempDir dir;
+  save_non_finite_model(dir / "m.st");
   const ProgramResult r = run_gradflow({"eval", "--load", dir / "m.st"});
   expect_one_line(r, 2, "gradflow eval: ", "holds NaN or infinite values");
   EXPECT_EQ(r.out, "");
+}
+
+TEST(FailedRuns, TrainFromANonFiniteModelIsBadInput) {
+  const TempDir dir;
+  save_non_finite_model(dir / "m.st");
+  write_bytes(dir / "m.csv", "precious");
+  const ProgramResult r =
+      run_gradflow({"train", "--data", "spiral", "--model", "softmax", "--epochs", "2", "--load",
+                    dir / "m.st", "--metrics", dir / "m.csv"});
+  expect_one_line(r, 2, "gradflow train: ", "holds NaN or infinite values");
+  EXPECT_NE(r.err.find(dir / "m.st"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(slurp(dir / "m.csv"), "precious");
 }
 
 }  // namespace

@@ -59,4 +59,10 @@ std::vector<std::int64_t> sample_shape(const data::Dataset& set) {
   return {set.inputs.shape.begin() + (set.inputs.shape.empty() ? 0 : 1), set.inputs.shape.end()};
 }
 
+void require_samples(const data::Dataset& set, DataSet data, std::string_view split) {
+  if (set.size() != 0) return;
+  throw gradflow::Error("the " + std::string(data_name(data)) + " " + std::string(split) +
+                        " set is empty (0 samples); use a complete copy of the data set");
+}
+
 }  // namespace gradflow::cli

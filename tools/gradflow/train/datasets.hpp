@@ -40,6 +40,10 @@ TrainingData load_training_data(DataSet data, std::uint32_t seed);
 /// (spiral has no test split) drawn with `seed`.
 data::Dataset load_evaluation_data(DataSet data, std::uint32_t seed);
 
+/// Throws Error unless `set` holds a sample: an empty split (a truncated copy of the data set)
+/// is bad input, named before any output is opened. `split` is "training" or "test".
+void require_samples(const data::Dataset& set, DataSet data, std::string_view split);
+
 /// A sample's shape: the inputs' shape after the first dimension ({1, 28, 28} or {2}).
 std::vector<std::int64_t> sample_shape(const data::Dataset& set);
 

@@ -74,23 +74,19 @@ int run_eval(const EvalArgs& a) {
     return bad_input(e.what());
   }
 
-  // A model whose parameters are NaN or infinite (a diverged run saved by an older gradflow, or
-  // a file written elsewhere) has no accuracy worth printing: the file is bad input.
-  if (const auto name = first_non_finite_parameter(loaded.model)) {
-    return bad_input(a.load + ": the parameter " + *name +
-                     " holds NaN or infinite values; retrain the model (a smaller --lr)");
+  // A model whose parameters are NaN or infinite has no accuracy worth printing.
+  try {
+    require_finite_parameters(loaded.model, a.load);
+  } catch (const gradflow::Error& e) {
+    return bad_input(e.what());
   }
 
   data::Dataset set;
   try {
     set = load_evaluation_data(which, seed);
+    require_samples(set, which, which == DataSet::spiral ? "training" : "test");
   } catch (const gradflow::Error& e) {
     return bad_input(e.what());
-  }
-  if (set.size() == 0) {
-    return bad_input("the " + std::string(data_name(which)) + " " +
-                     (which == DataSet::spiral ? "training" : "test") +
-                     " set is empty (0 samples); use a complete copy of the data set");
   }
   const nn::ModelSpec needed{loaded.spec.kind, sample_shape(set), set.num_classes};
   if (loaded.spec.sample_shape != needed.sample_shape || loaded.spec.classes != needed.classes) {

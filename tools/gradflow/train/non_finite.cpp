@@ -1,5 +1,7 @@
 #include "train/non_finite.hpp"
 
+#include <gradflow/core/error.hpp>
+
 #include <cmath>
 
 namespace gradflow::cli {
@@ -18,6 +20,13 @@ std::optional<std::string> first_non_finite_parameter(const nn::Module& model) {
     }
   }
   return std::nullopt;
+}
+
+void require_finite_parameters(const nn::Module& model, const std::string& file) {
+  if (const std::optional<std::string> name = first_non_finite_parameter(model)) {
+    throw gradflow::Error(file + ": the parameter " + *name +
+                          " holds NaN or infinite values; retrain the model (a smaller --lr)");
+  }
 }
 
 }  // namespace gradflow::cli

@@ -20,4 +20,9 @@ std::optional<int> first_non_finite_epoch(const std::vector<nn::EpochMetrics>& e
 /// infinity; none if all are finite.
 std::optional<std::string> first_non_finite_parameter(const nn::Module& model);
 
+/// Throws Error naming `file` and the first parameter of `model` (loaded from `file`) that holds
+/// a NaN or an infinity: such a model (a diverged run saved by an older gradflow, or a file
+/// written elsewhere) is bad input, to train from as to evaluate.
+void require_finite_parameters(const nn::Module& model, const std::string& file);
+
 }  // namespace gradflow::cli

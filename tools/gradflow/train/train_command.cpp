@@ -23,12 +23,14 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace gradflow::cli {
 
@@ -58,12 +60,13 @@ std::optional<ProgressPrinter> progress_printer(bool json, int epochs, bool has_
 }
 
 // --load: the file's tensors into the model (nn::load checks every name, dtype and shape before
-// changing anything). Tensors alone cannot tell softmax from svm, so a file saved by gradflow
+// changing anything); NaN or infinite values are refused, as eval refuses them. Tensors alone cannot tell softmax from svm, so a file saved by gradflow
 // must also name the --model. Returns the fault, or "" when the model holds the file's values.
 std::string load_parameters(nn::Sequential& model, const TrainPlan& plan) {
   data::Metadata metadata;
   try {
     metadata = nn::load(model, plan.load);
+    require_finite_parameters(model, plan.load);
   } catch (const gradflow::Error& e) {
     return e.what();
   }
@@ -74,6 +77,10 @@ std::string load_parameters(nn::Sequential& model, const TrainPlan& plan) {
   }
   return "";
 }
+
+// Thrown from the epoch callback when the training loss stops being finite: nn::train has no
+// other way to stop, and every later epoch would only repeat NaN (10,000 of them on spiral).
+struct LossNotFinite {};
 
 int run_train(const TrainArgs& args) {
   TrainPlan plan;
@@ -88,18 +95,12 @@ int run_train(const TrainArgs& args) {
   TrainingData data;
   try {
     data = load_training_data(plan.data, plan.seed);
+    // Checked here, before any output is opened, so that the run fails as bad input and leaves
+    // an existing --metrics file as it was (nn::train would say so only after the CSV is open).
+    require_samples(data.train, plan.data, "training");
+    if (data.test) require_samples(*data.test, plan.data, "test");
   } catch (const gradflow::Error& e) {
     return bad_input(e.what());
-  }
-  // Checked here, before any output is opened, so that the run fails as bad input and leaves
-  // an existing --metrics file as it was (nn::train would say so only after the CSV is open).
-  if (data.train.size() == 0) {
-    return bad_input("the " + std::string(data_name(plan.data)) +
-                     " training set is empty (0 samples); use a complete copy of the data set");
-  }
-  if (data.test && data.test->size() == 0) {
-    return bad_input("the " + std::string(data_name(plan.data)) +
-                     " test set is empty (0 samples); use a complete copy of the data set");
   }
   const data::Dataset* test = data.test ? &*data.test : nullptr;
   const nn::ModelSpec spec{plan.model, sample_shape(data.train), data.train.num_classes};
@@ -128,19 +129,27 @@ int run_train(const TrainArgs& args) {
   const auto on_batch = [&](const nn::Progress& p) {
     if (printer) printer->batch(p);
   };
+  std::vector<nn::EpochMetrics> epochs;  // kept here too: a diverged run leaves nn::train early
   const auto on_epoch = [&](const nn::EpochMetrics& m) {
+    epochs.push_back(m);
     if (csv.is_open()) {
       csv << nn::metrics_csv_row(m) << "\n" << std::flush;
       if (!csv) throw gradflow::Error("cannot write " + plan.metrics);
     }
     if (printer) printer->epoch(m);
+    if (!std::isfinite(m.loss)) throw LossNotFinite{};
   };
 
   TrainReport report;
   report.plan = plan;
   report.train_samples = data.train.size();
   const auto start = std::chrono::steady_clock::now();
-  report.result = nn::train(model, data.train, test, plan.config, on_batch, on_epoch);
+  try {
+    nn::train(model, data.train, test, plan.config, on_batch, on_epoch);
+  } catch (const LossNotFinite&) {
+    // Reported below, from the epochs so far, like a run whose parameters ended non-finite.
+  }
+  report.result.epochs = std::move(epochs);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (printer) printer->finish();
 
@@ -267,7 +276,8 @@ const RegisterCommand registration{
           "dataset-fashion-mnist) or from $GRADFLOW_FASHION_MNIST_DIR.\n"
           "Exit status: 0 ok, 1 a file could not be written or gnuplot is missing, 2 bad input "
           "(options, a missing, corrupt or empty data set, a --load file that is missing, "
-          "corrupt or of another model, two outputs naming one file), 3 the loss stopped being "
+          "corrupt, of another model or not finite, two outputs naming one file), 3 the loss "
+          "stopped being finite (the run ends at that epoch) or a trained parameter is not "
           "finite (nothing is saved or plotted).");
       return [a] { return run_train(*a); };
     }};
