@@ -5,10 +5,17 @@
 #include "autograd.hpp"
 #include "map.hpp"
 
+#include <gradflow/core/error.hpp>
 #include <gradflow/tensor/ops.hpp>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace gradflow {
 
