@@ -45,9 +45,12 @@ bool extents_fit(const std::int64_t* dims, std::size_t rank) noexcept {
   return !overflowed;
 }
 
-[[noreturn]] void fail_too_many(const Shape& shape, const char* op) {
+/// `origin`: how the op came to the shape, when the caller did not give it (" (the broadcast
+/// of [2,1] and [1,3])").
+[[noreturn]] void fail_too_many(const Shape& shape, const char* op,
+                                const std::string& origin = "") {
   const bool empty = std::find(shape.begin(), shape.end(), 0) != shape.end();
-  detail::fail(std::string(op) + ": shape " + shape.str() +
+  detail::fail(std::string(op) + ": shape " + shape.str() + origin +
                (empty ? ": its nonzero extents multiply to more than fit in int64"
                       : " has more elements than fit in int64") +
                " (at most " + std::to_string(std::numeric_limits<std::int64_t>::max()) +
@@ -115,6 +118,10 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
                    " (extents must be equal, or one of them 1)");
     }
     out.push_back(da == 1 ? db : da);
+  }
+  // Checked here, under the broadcasting op's name: the op allocates its result next.
+  if (!extents_fit(out.data(), out.size())) {
+    fail_too_many(out, op, " (the broadcast of " + a.str() + " and " + b.str() + ")");
   }
   return out;
 }

@@ -251,10 +251,10 @@ Tensor Tensor::select(std::int64_t axis, std::int64_t index) const {
 }
 
 Tensor Tensor::expand(const Shape& target) const {
+  check_shape(target, "expand");
   if (broadcast_shapes(shape(), target, "expand") != target) {
     detail::fail("expand: shape " + shape().str() + " cannot be expanded to " + target.str());
   }
-  check_shape(target, "expand");
   return view_op(*this, "expand", [&](const Layout& l) {
     Tensor probe = detail::make_view(*this, l.shape, l.strides, l.offset);
     return Layout{target, detail::broadcast_strides(probe, target), l.offset};

@@ -70,7 +70,7 @@ void check_shape(const Shape& shape, const char* op);
 Shape contiguous_strides(const Shape& shape);
 
 /// NumPy broadcasting of two shapes; throws Error naming `op` and both shapes when they do not
-/// broadcast.
+/// broadcast, or when the result has more elements than fit in int64 (as check_shape()).
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
 
 /// An axis in [-rank, rank) made non-negative; throws Error naming `op` otherwise.
