@@ -243,12 +243,12 @@ Tensor gather(const Tensor& a, std::int64_t axis, const Tensor& index) {
   std::vector<std::int64_t> idx(values.size());
   for (std::size_t k = 0; k < values.size(); ++k) {
     if (values[k] != std::floor(values[k]) || !std::isfinite(values[k])) {
-      detail::fail("gather: index value " + std::to_string(values[k]) + " at position " +
+      detail::fail("gather: index value " + detail::number_str(values[k]) + " at position " +
                    std::to_string(k) + " is not an integer");
     }
     // Converting a double outside int64's range is undefined; no such index is in range.
     if (!(std::fabs(values[k]) < 0x1p63)) {
-      detail::fail("gather: index " + std::to_string(values[k]) + " at position " +
+      detail::fail("gather: index " + detail::number_str(values[k]) + " at position " +
                    std::to_string(k) + " is out of range for axis " + std::to_string(axis) +
                    " (input shape " + a.shape().str() + ")");
     }

@@ -8,6 +8,7 @@
 #include <gradflow/tensor/ops.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -15,7 +16,6 @@
 #include <mutex>
 #include <new>
 #include <ostream>
-#include <sstream>
 #include <string>
 
 namespace gradflow {
@@ -84,6 +84,12 @@ void check_same_dtype(const Tensor& a, const Tensor& b, std::string_view op) {
 
 void check_defined(const Tensor& t, std::string_view op) {
   if (!t.defined()) fail(std::string(op) + ": the tensor is undefined (default-constructed)");
+}
+
+std::string number_str(double x) {
+  char text[32];  // the shortest round-trip spelling of a double takes at most 24 characters
+  const auto end = std::to_chars(text, text + sizeof text, x).ptr;
+  return std::string(text, end);
 }
 
 void fail_data_access(const Tensor& t, DType wanted) {
@@ -167,16 +173,16 @@ Tensor Tensor::arange(double end, DType dtype) { return arange(0.0, end, 1.0, dt
 Tensor Tensor::arange(double start, double end, double step, DType dtype) {
   if (step == 0.0 || !std::isfinite(step) || !std::isfinite(start) || !std::isfinite(end)) {
     detail::fail("arange: start, end and step must be finite and step nonzero (got " +
-                 std::to_string(start) + ", " + std::to_string(end) + ", " +
-                 std::to_string(step) + ")");
+                 detail::number_str(start) + ", " + detail::number_str(end) + ", " +
+                 detail::number_str(step) + ")");
   }
   // The count is checked as a double: converting one past INT64_MAX to int64 is undefined.
   const double count = std::ceil((end - start) / step);
   if (!(count < 0x1p63)) {
-    std::ostringstream msg;  // %g-style numbers: std::to_string would print 31 digits of 1e30
-    msg << "arange: start " << start << ", end " << end << " and step " << step << " make "
-        << count << " elements, more than fit in int64; use a larger step or a smaller range";
-    detail::fail(msg.str());
+    detail::fail("arange: start " + detail::number_str(start) + ", end " +
+                 detail::number_str(end) + " and step " + detail::number_str(step) + " make " +
+                 detail::number_str(count) +
+                 " elements, more than fit in int64; use a larger step or a smaller range");
   }
   const auto n = count > 0 ? static_cast<std::int64_t>(count) : 0;
   Tensor t = empty({n}, dtype);

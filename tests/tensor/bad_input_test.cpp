@@ -136,6 +136,23 @@ TEST_P(BadInputTest, ThrowsErrorNamingTheOp) {
 INSTANTIATE_TEST_SUITE_P(Tensor, BadInputTest, ::testing::ValuesIn(kBadInputs),
                          [](const auto& param_info) { return param_info.param.name; });
 
+// Numbers in messages are spelled compactly: std::to_string(1e30) is
+// "1000000000000000019884624838656.000000".
+TEST(BadInputMessages, SpellHugeNumbersCompactly) {
+  const std::function<void()> calls[] = {
+      [] { (void)Tensor::arange(0, 1e30, 1); },
+      [] { (void)gather(Tensor::ones({2, 3}), 1, tensor({1e30, 0}, {2, 1}, DType::Float64)); },
+  };
+  for (const auto& call : calls) {
+    try {
+      call();
+      ADD_FAILURE() << "no Error thrown";
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).find("0000000000"), std::string::npos) << e.what();
+    }
+  }
+}
+
 // The sizes next to the bad ones still work, without overflowing on the way.
 TEST(SizeLimits, LargeButValidSizesWork) {
   // A huge step takes one element: (end - start + step - 1) / step would overflow.
