@@ -361,41 +361,52 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
 }
 
 namespace {
-/// Checks clamp's bounds; Error names `op` (clamp, clamp_min or clamp_max).
-void check_bounds(double lo, double hi, const char* op) {
-  // A NaN bound would compare false with everything and so clamp nothing, silently.
+// A NaN bound would compare false with everything and so clamp nothing, silently: an Error.
+
+void check_bounds(double lo, double hi) {
   if (std::isnan(lo) || std::isnan(hi)) {
-    detail::fail(std::string(op) + ": bounds " + std::to_string(lo) + " and " +
-                 std::to_string(hi) + ": a bound is NaN; for no bound pass -INFINITY or "
-                 "INFINITY (or use clamp_min / clamp_max)");
+    detail::fail("clamp: bounds " + detail::number_str(lo) + " and " + detail::number_str(hi) +
+                 ": a bound is NaN; for no bound pass -INFINITY or INFINITY, or use clamp_min "
+                 "or clamp_max");
   }
   if (lo > hi) {
-    detail::fail(std::string(op) + ": lower bound " + std::to_string(lo) +
-                 " is above upper bound " + std::to_string(hi));
+    detail::fail("clamp: lower bound " + detail::number_str(lo) + " is above upper bound " +
+                 detail::number_str(hi));
   }
 }
-}  // namespace
 
-Tensor clamp(const Tensor& a, double lo, double hi) {
-  detail::check_defined(a, "clamp");
-  check_bounds(lo, hi, "clamp");
+/// clamp_min's or clamp_max's one bound; `none` is the bound that clamps nothing.
+void check_bound(double bound, const char* op, const char* none) {
+  if (std::isnan(bound)) {
+    detail::fail(std::string(op) + ": the bound is NaN; for no bound pass " + none);
+  }
+}
+
+/// a clamped to [lo, hi], bounds already checked; Error names `op`.
+Tensor clamp_values(const Tensor& a, double lo, double hi, const char* op) {
+  detail::check_defined(a, op);
   Tensor out = detail::map_unary(a, [lo, hi](auto v) {
     const auto x = static_cast<double>(v);
     return x < lo ? lo : (x > hi ? hi : x);
   });
-  if (detail::needs_grad({&a}, "clamp")) {
+  if (detail::needs_grad({&a}, op)) {
     detail::record(out, std::make_unique<ClampStep>(a, lo, hi), {&a});
   }
   return out;
 }
+}  // namespace
 
+Tensor clamp(const Tensor& a, double lo, double hi) {
+  check_bounds(lo, hi);
+  return clamp_values(a, lo, hi, "clamp");
+}
 Tensor clamp_min(const Tensor& a, double lo) {
-  check_bounds(lo, HUGE_VAL, "clamp_min");
-  return clamp(a, lo, HUGE_VAL);
+  check_bound(lo, "clamp_min", "-INFINITY");
+  return clamp_values(a, lo, HUGE_VAL, "clamp_min");
 }
 Tensor clamp_max(const Tensor& a, double hi) {
-  check_bounds(-HUGE_VAL, hi, "clamp_max");
-  return clamp(a, -HUGE_VAL, hi);
+  check_bound(hi, "clamp_max", "INFINITY");
+  return clamp_values(a, -HUGE_VAL, hi, "clamp_max");
 }
 
 Tensor gt(const Tensor& a, const Tensor& b) { return compare(a, b, "gt", [](auto x, auto y) { return x > y; }); }

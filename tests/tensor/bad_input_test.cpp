@@ -106,15 +106,14 @@ const BadInput kBadInputs[] = {
     {"min_repeated_axis", "min", [] { (void)min(Tensor::ones({2, 3}), {0, 0}, true); },
      {"axis 0 appears twice"}},
     {"clamp_nan_lower", "clamp", [] { (void)clamp(Tensor::ones({2}), NAN, 1); },
-     {"bounds nan and"}},
+     {"a bound is NaN"}},
     {"clamp_nan_upper", "clamp", [] { (void)clamp(Tensor::ones({2}), 0, NAN); },
      {"a bound is NaN"}},
-    {"clamp_min_nan", "clamp_min", [] { (void)clamp_min(Tensor::ones({2}), NAN); },
-     {"bounds nan"}},
-    {"clamp_max_nan", "clamp_max", [] { (void)clamp_max(Tensor::ones({2}), NAN); },
-     {"bounds"}},
+    {"clamp_min_nan", "clamp_min", [] { (void)clamp_min(Tensor::ones({2}), NAN); }, {"NaN"}},
+    {"clamp_max_nan", "clamp_max", [] { (void)clamp_max(Tensor::ones({2}), NAN); }, {"NaN"}},
     {"clamp_min_above_max", "clamp", [] { (void)clamp(Tensor::ones({2}), 2, 1); },
-     {"lower bound 2.000000 is above upper bound 1.000000"}},
+     {"lower bound 2 is above upper bound 1"}},
+    {"clamp_min_undefined", "clamp_min", [] { (void)clamp_min(Tensor(), 0); }, {"undefined"}},
 };
 
 class BadInputTest : public ::testing::TestWithParam<BadInput> {};
@@ -149,6 +148,20 @@ TEST(BadInputMessages, SpellHugeNumbersCompactly) {
       ADD_FAILURE() << "no Error thrown";
     } catch (const Error& e) {
       EXPECT_EQ(std::string(e.what()).find("0000000000"), std::string::npos) << e.what();
+    }
+  }
+}
+
+// A message's advice does not suggest the op that failed: clamp's NaN advice names clamp_min and
+// clamp_max, theirs must not.
+TEST(BadInputMessages, AdviceDoesNotSuggestTheFailingOp) {
+  for (const char* op : {"clamp_min", "clamp_max"}) {
+    try {
+      (void)(op == std::string("clamp_min") ? clamp_min(Tensor::ones({2}), NAN)
+                                            : clamp_max(Tensor::ones({2}), NAN));
+      ADD_FAILURE() << op << ": no Error thrown";
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).find(op, 1), std::string::npos) << e.what();
     }
   }
 }
