@@ -95,7 +95,13 @@ Shape infer_shape(const Shape& wanted, std::int64_t numel, const char* op, const
       if (s[d] == 0) zero = true;
     }
   }
-  if (overflowed) fail_size();
+  if (overflowed) {
+    // No tensor has such a shape (check_shape's rule), whatever the input's size.
+    detail::fail(std::string(op) + ": target shape " + wanted.str() +
+                 (zero ? ": its nonzero extents multiply to more than fit in int64"
+                       : " has more elements than fit in int64") +
+                 " (the input " + from.str() + " has " + std::to_string(numel) + " elements)");
+  }
   if (zero) known = 0;
   if (unknown >= 0) {
     if (known == 0 || numel % known != 0) fail_size();
