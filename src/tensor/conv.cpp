@@ -372,6 +372,13 @@ ConvGeometry conv_geometry(const Tensor& input, const Tensor& weight, const Tens
                   std::to_string(padding) + ", an image's padded input, columns or output has " +
                   "more elements than int64 can count");
   }
+  // The batch's output must be a shape a tensor can have (check_shape's rule, a 0 counted as
+  // 1); conv2d_max_pool2d pools it before making it.
+  if (!fits({std::max<std::int64_t>(g.n, 1), std::max<std::int64_t>(g.f, 1), g.oh, g.ow})) {
+    fail_conv(op, input, weight,
+              "the output " + Shape{g.n, g.f, g.oh, g.ow}.str() +
+                  " has more elements than int64 can count");
+  }
   if (bias.defined()) {
     detail::check_same_dtype(input, bias, op);
     if (bias.shape() != Shape{g.f}) {

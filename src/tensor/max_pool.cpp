@@ -10,7 +10,6 @@
 #include <gradflow/tensor/ops.hpp>
 
 #include <algorithm>
-#include <climits>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -34,16 +33,10 @@ PoolGeometry pool_geometry(const Shape& s, std::int64_t kernel, std::int64_t str
     fail(name + ": kernel " + std::to_string(kernel) + " is larger than the padded input " +
          s.str());
   }
-  // The argmaxes are int32 indices into a plane. An empty batch may have planes of any size.
-  std::int64_t plane = 0;
-  if (__builtin_mul_overflow(h, w, &plane) || plane > INT32_MAX) {
-    fail(name + ": planes of " + s.str() + " exceed 2^31 elements");
-  }
-  std::int64_t planes = 0;
-  if (__builtin_mul_overflow(s[0], s[1], &planes)) {
-    fail(name + ": " + s.str() + " has more planes than fit in int64");
-  }
-  return {planes, h, w, hp / stride + 1, wp / stride + 1, kernel, stride, padding};
+  // The argmaxes are int32 indices into a plane, so a plane holds at most INT32_MAX elements,
+  // in an empty batch too. `s` obeys check_shape()'s rule, so h * w and N * C fit int64.
+  if (h * w > INT32_MAX) fail(name + ": planes of " + s.str() + " exceed 2^31 elements");
+  return {s[0] * s[1], h, w, hp / stride + 1, wp / stride + 1, kernel, stride, padding};
 }
 
 template <class T>

@@ -18,7 +18,8 @@ struct PoolGeometry {
 };
 
 /// The geometry of max_pool2d(input of `shape`, kernel, stride, padding), checked: Error names
-/// `op`, the shape and the numbers. A stride of 0 means the kernel size.
+/// `op`, the shape and the numbers. A stride of 0 means the kernel size. `shape` must be one
+/// check_shape() accepts: a tensor's, or conv2d's output shape once conv2d has checked it.
 PoolGeometry pool_geometry(const Shape& shape, std::int64_t kernel, std::int64_t stride,
                            std::int64_t padding, const char* op);
 

@@ -21,6 +21,7 @@ namespace {
 constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t k2to62 = std::int64_t{1} << 62;
 constexpr std::int64_t k2to40 = std::int64_t{1} << 40;
+constexpr std::int64_t k2to30 = std::int64_t{1} << 30;
 
 struct BadInput {
   std::string name;
@@ -35,6 +36,10 @@ const Tensor& image() {
   static const Tensor x = Tensor::ones({1, 1, 4, 4});
   return x;
 }
+
+// 2^40 images and 2^30 filters of one pixel each, as views: nothing that large is allocated.
+Tensor huge_batch() { return Tensor::ones({1, 1, 1, 1}).expand({k2to40, 1, 1, 1}); }
+Tensor many_filters() { return Tensor::ones({1, 1, 1, 1}).expand({k2to30, 1, 1, 1}); }
 
 const BadInput kBadInputs[] = {
     // ---- sizes that overflow int64
@@ -83,6 +88,13 @@ const BadInput kBadInputs[] = {
     {"conv2d_columns_overflow", "conv2d",
      [] { (void)conv2d(image(), Tensor::ones({1, 1, 3, 3}), Tensor(), 1, std::int64_t{1} << 40); },
      {"input [1,1,4,4], weight [1,1,3,3]: with stride 1 and padding 1099511627776"}},
+    // The batch's output shape, [2^40,2^30,1,1], is computed: no tensor checked it.
+    {"conv2d_output_overflow", "conv2d",
+     [] { (void)conv2d(huge_batch(), many_filters(), Tensor(), 1, 0); },
+     {"output [1099511627776,1073741824,1,1]", "more elements than int64 can count"}},
+    {"conv2d_max_pool2d_output_overflow", "conv2d_max_pool2d",
+     [] { (void)conv2d_max_pool2d(huge_batch(), many_filters(), Tensor(), 1, 0, 1, 1, 0); },
+     {"output [1099511627776,1073741824,1,1]", "more elements than int64 can count"}},
     {"max_pool2d_huge_padding", "max_pool2d",
      [] { (void)max_pool2d(image(), kMax, 1, kMax / 2 + 1); },
      {"kernel 9223372036854775807, stride 1, padding 4611686018427387904: need"}},
