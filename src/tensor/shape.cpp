@@ -33,16 +33,25 @@ void Shape::push_back(std::int64_t d) {
 }
 
 namespace {
-/// Whether the extents, a 0 counted as 1, multiply to at most INT64_MAX: the rule for a shape
-/// a tensor may have. An empty tensor is held to it too, so that its strides and the strided
-/// loops' merged extents (products of extents, a 0 counted as 1) fit as well.
-bool extents_fit(const std::int64_t* dims, std::size_t rank) noexcept {
-  std::int64_t n = 1;
-  bool overflowed = false;
+/// A shape's extents, multiplied in one pass. `fits`: whether they multiply, a 0 counted as 1,
+/// to at most INT64_MAX: the rule for a shape a tensor may have. An empty tensor is held to it
+/// too, so that its strides and the strided loops' merged extents (products of extents, a 0
+/// counted as 1) fit as well.
+struct ExtentsProduct {
+  std::int64_t numel = 1;  // meaningful only when fits
+  bool fits = true;
+  bool negative = false;   // some extent is negative
+};
+
+ExtentsProduct multiply_extents(const std::int64_t* dims, std::size_t rank) noexcept {
+  std::int64_t nonzero = 1;
+  bool overflowed = false, empty = false, negative = false;
   for (std::size_t i = 0; i < rank; ++i) {
-    overflowed |= __builtin_mul_overflow(n, dims[i] == 0 ? 1 : dims[i], &n);
+    overflowed |= __builtin_mul_overflow(nonzero, dims[i] == 0 ? 1 : dims[i], &nonzero);
+    empty |= dims[i] == 0;
+    negative |= dims[i] < 0;
   }
-  return !overflowed;
+  return {empty ? 0 : nonzero, !overflowed, negative};
 }
 
 /// `origin`: how the op came to the shape, when the caller did not give it (" (the broadcast
@@ -59,17 +68,16 @@ bool extents_fit(const std::int64_t* dims, std::size_t rank) noexcept {
 }  // namespace
 
 std::int64_t Shape::numel() const {
-  if (!extents_fit(dims_.data(), rank_)) [[unlikely]] fail_too_many(*this, "Shape");
-  std::int64_t n = 1;
-  for (std::size_t i = 0; i < rank_; ++i) n *= dims_[i];
-  return n;
+  const ExtentsProduct p = multiply_extents(dims_.data(), rank_);
+  if (!p.fits) [[unlikely]] fail_too_many(*this, "Shape");
+  return p.numel;
 }
 
-void check_shape(const Shape& shape, const char* op) {
-  for (std::int64_t d : shape) {
-    if (d < 0) detail::fail(std::string(op) + ": negative extent in shape " + shape.str());
-  }
-  if (!extents_fit(shape.data(), shape.size())) fail_too_many(shape, op);
+std::int64_t check_shape(const Shape& shape, const char* op) {
+  const ExtentsProduct p = multiply_extents(shape.data(), shape.size());
+  if (p.negative) detail::fail(std::string(op) + ": negative extent in shape " + shape.str());
+  if (!p.fits) fail_too_many(shape, op);
+  return p.numel;
 }
 
 std::string Shape::str() const {
@@ -120,7 +128,7 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
     out.push_back(da == 1 ? db : da);
   }
   // Checked here, under the broadcasting op's name: the op allocates its result next.
-  if (!extents_fit(out.data(), out.size())) {
+  if (!multiply_extents(out.data(), out.size()).fits) {
     fail_too_many(out, op, " (the broadcast of " + a.str() + " and " + b.str() + ")");
   }
   return out;

@@ -32,10 +32,9 @@ Storage::~Storage() {
 }
 
 Tensor empty_like_shape(const Shape& shape, DType dtype) {
-  check_shape(shape, "Tensor");
+  const auto numel = static_cast<std::size_t>(check_shape(shape, "Tensor"));
   // The byte count must not wrap size_t (a wrapped one allocates a small block that the kernels
   // then overrun); past PTRDIFF_MAX no allocation can succeed anyway.
-  const auto numel = static_cast<std::size_t>(shape.numel());
   if (numel > static_cast<std::size_t>(PTRDIFF_MAX) / dtype_size(dtype)) {
     fail("Tensor: shape " + shape.str() + " of " + std::string(dtype_name(dtype)) + " needs " +
          std::to_string(numel) + " x " + std::to_string(dtype_size(dtype)) +
@@ -195,10 +194,10 @@ Tensor Tensor::arange(double start, double end, double step, DType dtype) {
 
 Tensor tensor(std::vector<double> values, std::vector<std::int64_t> shape, DType dtype) {
   const Shape s(shape);
-  check_shape(s, "tensor");
-  if (s.numel() != static_cast<std::int64_t>(values.size())) {
+  const std::int64_t numel = check_shape(s, "tensor");
+  if (numel != static_cast<std::int64_t>(values.size())) {
     detail::fail("tensor: " + std::to_string(values.size()) + " values do not fill shape " +
-                 s.str() + " (" + std::to_string(s.numel()) + " elements)");
+                 s.str() + " (" + std::to_string(numel) + " elements)");
   }
   Tensor t = Tensor::empty(s, dtype);
   dispatch(dtype, [&]<class T>() {

@@ -63,8 +63,8 @@ std::ostream& operator<<(std::ostream& os, const Shape& s);
 
 /// Checks that `shape` can be a tensor's: no extent negative, and the extents multiply to at
 /// most INT64_MAX (a 0 extent counted as 1, so that an empty tensor's strides fit too). Throws
-/// Error naming `op` and the shape otherwise.
-void check_shape(const Shape& shape, const char* op);
+/// Error naming `op` and the shape otherwise. Returns shape.numel(), found on the way.
+std::int64_t check_shape(const Shape& shape, const char* op);
 
 /// Row-major (C-order) strides of a shape, in elements.
 Shape contiguous_strides(const Shape& shape);
