@@ -26,8 +26,9 @@ T* elements(const Tensor& t) {
   return static_cast<T*>(i.storage->data) + i.offset;
 }
 
-/// A contiguous tensor with uninitialised values (for kernels that write every element).
-Tensor empty_like_shape(const Shape& shape, DType dtype);
+/// A contiguous tensor with uninitialised values (for kernels that write every element). A
+/// shape no tensor can have is an Error that names `op` (a factory passes its own name).
+Tensor empty_like_shape(const Shape& shape, DType dtype, const char* op = "Tensor");
 
 // ---- threads -------------------------------------------------------------------------------
 

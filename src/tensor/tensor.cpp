@@ -31,12 +31,13 @@ Storage::~Storage() {
   if (!is_inline()) pool_free(data, bytes);
 }
 
-Tensor empty_like_shape(const Shape& shape, DType dtype) {
-  const auto numel = static_cast<std::size_t>(check_shape(shape, "Tensor"));
+Tensor empty_like_shape(const Shape& shape, DType dtype, const char* op) {
+  const auto numel = static_cast<std::size_t>(check_shape(shape, op));
   // The byte count must not wrap size_t (a wrapped one allocates a small block that the kernels
   // then overrun); past PTRDIFF_MAX no allocation can succeed anyway.
   if (numel > static_cast<std::size_t>(PTRDIFF_MAX) / dtype_size(dtype)) {
-    fail("Tensor: shape " + shape.str() + " of " + std::string(dtype_name(dtype)) + " needs " +
+    fail(std::string(op) + ": shape " + shape.str() + " of " + std::string(dtype_name(dtype)) +
+         " needs " +
          std::to_string(numel) + " x " + std::to_string(dtype_size(dtype)) +
          " bytes, more than any allocation can hold; check the extents");
   }
@@ -119,21 +120,28 @@ using detail::elements;
 // ---- factories ---------------------------------------------------------------------------
 
 Tensor Tensor::empty(const Shape& shape, DType dtype) {
-  return detail::empty_like_shape(shape, dtype);
+  return detail::empty_like_shape(shape, dtype, "empty");
 }
 
-Tensor Tensor::zeros(const Shape& shape, DType dtype) { return full(shape, 0.0, dtype); }
-
-Tensor Tensor::ones(const Shape& shape, DType dtype) { return full(shape, 1.0, dtype); }
-
-Tensor Tensor::full(const Shape& shape, double value, DType dtype) {
-  Tensor t = empty(shape, dtype);
+namespace {
+// full() under the name of the factory that was called, for its errors.
+Tensor filled(const Shape& shape, double value, DType dtype, const char* op) {
+  Tensor t = detail::empty_like_shape(shape, dtype, op);
   dispatch(dtype, [&]<class T>() {
     T* p = elements<T>(t);
     const auto v = static_cast<T>(value);
     for (std::int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = v;
   });
   return t;
+}
+}  // namespace
+
+Tensor Tensor::zeros(const Shape& shape, DType dtype) { return filled(shape, 0.0, dtype, "zeros"); }
+
+Tensor Tensor::ones(const Shape& shape, DType dtype) { return filled(shape, 1.0, dtype, "ones"); }
+
+Tensor Tensor::full(const Shape& shape, double value, DType dtype) {
+  return filled(shape, value, dtype, "full");
 }
 
 Tensor Tensor::randn(const Shape& shape, DType dtype) {
@@ -146,7 +154,7 @@ Tensor Tensor::randn(const Shape& shape, std::uint64_t seed, DType dtype) {
 }
 
 Tensor Tensor::randn(const Shape& shape, Generator& gen, DType dtype) {
-  Tensor t = empty(shape, dtype);
+  Tensor t = detail::empty_like_shape(shape, dtype, "randn");
   dispatch(dtype, [&]<class T>() {
     T* p = elements<T>(t);
     for (std::int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = static_cast<T>(gen.normal());
@@ -155,7 +163,7 @@ Tensor Tensor::randn(const Shape& shape, Generator& gen, DType dtype) {
 }
 
 Tensor Tensor::rand(const Shape& shape, Generator& gen, DType dtype) {
-  Tensor t = empty(shape, dtype);
+  Tensor t = detail::empty_like_shape(shape, dtype, "rand");
   dispatch(dtype, [&]<class T>() {
     T* p = elements<T>(t);
     for (std::int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = static_cast<T>(gen.uniform());

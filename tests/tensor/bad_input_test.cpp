@@ -43,14 +43,24 @@ Tensor many_filters() { return Tensor::ones({1, 1, 1, 1}).expand({k2to30, 1, 1, 
 
 const BadInput kBadInputs[] = {
     // ---- sizes that overflow int64
-    {"zeros_2to80", "Tensor", [] { (void)Tensor::zeros({k2to40, k2to40}); },
+    {"zeros_2to80", "zeros", [] { (void)Tensor::zeros({k2to40, k2to40}); },
      {"shape [1099511627776,1099511627776] has more elements than fit in int64"}},
-    {"zeros_2to64", "Tensor", [] { (void)Tensor::zeros({k2to62, 4}); },
+    {"zeros_2to64", "zeros", [] { (void)Tensor::zeros({k2to62, 4}); },
      {"shape [4611686018427387904,4] has more elements than fit in int64"}},
-    {"zeros_bytes_wrap", "Tensor", [] { (void)Tensor::zeros({k2to62}); },
+    {"zeros_bytes_wrap", "zeros", [] { (void)Tensor::zeros({k2to62}); },
      {"shape [4611686018427387904] of Float32 needs"}},
+    {"ones_2to80", "ones", [] { (void)Tensor::ones({k2to40, k2to40}); },
+     {"more elements than fit in int64"}},
+    {"full_2to80", "full", [] { (void)Tensor::full({k2to40, k2to40}, 2.0); },
+     {"more elements than fit in int64"}},
+    {"empty_2to80", "empty", [] { (void)Tensor::empty({k2to40, k2to40}); },
+     {"more elements than fit in int64"}},
+    {"randn_2to80", "randn", [] { (void)Tensor::randn({k2to40, k2to40}); },
+     {"more elements than fit in int64"}},
+    {"rand_2to80", "rand", [] { (void)Tensor::rand({k2to40, k2to40}); },
+     {"more elements than fit in int64"}},
     // An empty tensor too: its strides (a 0 extent counted as 1) must fit.
-    {"zeros_empty_2to80", "Tensor", [] { (void)Tensor::zeros({k2to40, 0, k2to40}); },
+    {"zeros_empty_2to80", "zeros", [] { (void)Tensor::zeros({k2to40, 0, k2to40}); },
      {"shape [1099511627776,0,1099511627776]: its nonzero extents multiply to more than fit in "
       "int64"}},
     {"reshape_empty_2to80", "reshape",
