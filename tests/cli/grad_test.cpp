@@ -125,6 +125,21 @@ TEST(Grad, CheckAtAKinkFailsWithStatusOne) {
   EXPECT_NE(r.out.find("FAIL"), std::string::npos);
 }
 
+// Far from 1 the default step fails a right gradient: x + 1e-6 rounds to x at x = 1e12, and
+// log(x - 1e-6) is NaN at x = 1e-7. A step that scales with x checks both, and the step used
+// is reported.
+TEST(Grad, CheckStepScalesWithTheInput) {
+  EXPECT_EQ(grad({"x*x", "--at", "x=1e12", "--check"}).status, 1);
+  const ProgramResult large = grad({"x*x", "--at", "x=1e12", "--check", "--step", "1e3"});
+  EXPECT_EQ(large.status, 0) << large.out << large.err;
+  EXPECT_NE(large.out.find("step 1000"), std::string::npos) << large.out;
+  EXPECT_EQ(grad({"log(x)", "--at", "x=1e-7", "--check"}).status, 1);
+  const ProgramResult small =
+      grad({"log(x)", "--at", "x=1e-7", "--check", "--step", "1e-12", "--json"});
+  ASSERT_EQ(small.status, 0) << small.out << small.err;
+  EXPECT_EQ(json_of(small)["check"]["step"].get<double>(), 1e-12);
+}
+
 // ---- bad input: status 2, one message on stderr, nothing on stdout ------------------------
 
 void expect_bad_input(const ProgramResult& r, const std::string& needle) {
@@ -132,6 +147,14 @@ void expect_bad_input(const ProgramResult& r, const std::string& needle) {
   EXPECT_EQ(r.out, "");
   EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
   EXPECT_LE(lines(r.err), 4u) << r.err;
+}
+
+TEST(GradBadInput, CheckStepMustBePositiveAndFiniteAndNeedsCheck) {
+  for (const char* step : {"0", "-1", "inf", "nan"}) {
+    expect_bad_input(grad({"x", "--at", "x=1", "--check", "--step", step}),
+                     "--step " + std::string(step) + ": the finite-difference step must be");
+  }
+  expect_bad_input(grad({"x", "--at", "x=1", "--step", "0.1"}), "--step requires --check");
 }
 
 TEST(GradBadInput, SyntaxErrorShowsColumnAndCaret) {

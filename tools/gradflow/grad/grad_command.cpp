@@ -21,10 +21,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 namespace gradflow::cli {
 
@@ -36,6 +38,7 @@ struct GradOptions {
   bool json = false;
   bool trace = false;
   bool check = false;
+  double step = GradcheckOptions{}.step;  // --check's finite-difference step
   std::string dot_file;
   std::string svg_file;
   std::string png_file;
@@ -121,6 +124,12 @@ int run_grad(GradOptions& o) {
   } catch (const gradflow::Error& e) {
     return bad_input(e.what());
   }
+  if (!(o.step > 0.0) || !std::isfinite(o.step)) {
+    std::ostringstream text;  // as given: "0", "-1", "inf" (std::to_string writes 0.000000)
+    text << o.step;
+    return bad_input("--step " + text.str() +
+                     ": the finite-difference step must be positive and finite");
+  }
   // Every output is checked before the first is written, so that bad input never leaves some
   // files written (or overwritten) and the others not.
   const std::vector<OutputFile> outputs = {
@@ -177,7 +186,7 @@ int run_grad(GradOptions& o) {
           for (std::size_t i : binding_of) values.push_back(xs[i]);
           return expr::evaluate(program, values);
         },
-        point);
+        point, GradcheckOptions{.step = o.step});
   }
 
   if (!o.dot_file.empty() || !o.svg_file.empty() || !o.png_file.empty()) {
@@ -239,9 +248,16 @@ const RegisterCommand registration{
       app.add_flag("--json", o->json, "Print one JSON object instead of text");
       app.add_flag("--trace", o->trace,
                    "Print the staged forward pass, one line per gate, and the backward pass");
-      app.add_flag("--check", o->check,
-                   "Compare each gradient with centered finite differences (exit status 1 if "
-                   "one disagrees)");
+      CLI::Option* check =
+          app.add_flag("--check", o->check,
+                       "Compare each gradient with centered finite differences (exit status 1 if "
+                       "one disagrees)");
+      app.add_option("--step", o->step,
+                     "The finite-difference step h of --check, (f(x+h) - f(x-h)) / 2h (default "
+                     "1e-6). Far from 1 a fixed h is too small (x + h rounds to x at x = 1e12) "
+                     "or too large (it steps out of log's domain at x = 1e-7): scale it with x")
+          ->type_name("H")
+          ->needs(check);
       app.add_option("--dot", o->dot_file, "Write the circuit diagram as Graphviz DOT")
           ->type_name("FILE");
       app.add_option("--svg", o->svg_file, "Render the circuit diagram as SVG (needs Graphviz)")
