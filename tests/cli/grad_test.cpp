@@ -187,8 +187,13 @@ TEST(GradBadInput, MalformedAt) {
   expect_bad_input(grad({"x", "--at", "x=1,x=2"}), "x is given more than once");
   expect_bad_input(grad({"x", "--at", "1x=2"}), "'1x' is not a variable name");
   expect_bad_input(grad({"x", "--at", "x="}), "x has no value");
-  expect_bad_input(grad({"x", "--at", "x=nan"}), "is not a finite double");
-  expect_bad_input(grad({"x", "--at", "x=1e999"}), "is not a finite double");
+  expect_bad_input(grad({"x", "--at", "x=nan"}), "is not a finite number");
+  expect_bad_input(grad({"x", "--at", "x=1e999"}), "is beyond the range of a double");
+  expect_bad_input(grad({"x", "--at", "x=-1e999"}), "is beyond the range of a double");
+  // Underflow is not the same mistake: the value is tiny, not infinite.
+  expect_bad_input(grad({"x", "--at", "x=1e-400"}), "is too close to 0 for a double");
+  const ProgramResult subnormal = grad({"x", "--at", "x=4e-320"});  // representable: accepted
+  EXPECT_EQ(subnormal.status, 0) << subnormal.err;
 }
 
 TEST(GradBadInput, MissingExpressionOrUnknownOption) {

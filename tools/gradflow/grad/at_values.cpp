@@ -1,9 +1,9 @@
 #include "grad/at_values.hpp"
 
+#include "real_number.hpp"
+
 #include <gradflow/core/error.hpp>
 
-#include <charconv>
-#include <cmath>
 #include <set>
 #include <string_view>
 
@@ -33,19 +33,12 @@ bool valid_name(std::string_view s) {
 }
 
 double parse_value(std::string_view text, const std::string& argument, std::string_view name) {
-  std::string_view t = text;
-  if (!t.empty() && t.front() == '+') t.remove_prefix(1);  // from_chars takes no '+'
-  double v = 0.0;
-  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (t.empty() || ec == std::errc::invalid_argument || end != t.data() + t.size()) {
-    bad(argument, "the value of " + std::string(name) + ", '" + std::string(text) +
-                      "', is not a number");
+  const RealNumber r = read_real_number(text);
+  if (!r.problem.empty()) {
+    bad(argument, "the value of " + std::string(name) + ", '" + std::string(text) + "', is " +
+                      r.problem);
   }
-  if (ec == std::errc::result_out_of_range || !std::isfinite(v)) {
-    bad(argument, "the value of " + std::string(name) + ", '" + std::string(text) +
-                      "', is not a finite double");
-  }
-  return v;
+  return r.value;
 }
 
 }  // namespace

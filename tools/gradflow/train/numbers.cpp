@@ -1,9 +1,10 @@
 #include "train/numbers.hpp"
 
+#include "real_number.hpp"
+
 #include <gradflow/core/error.hpp>
 
 #include <charconv>
-#include <cmath>
 #include <string>
 #include <system_error>
 
@@ -47,15 +48,9 @@ std::int64_t parse_whole(std::string_view option, std::string_view text, std::in
 
 double parse_real(std::string_view option, std::string_view text, Sign sign) {
   text = trim(text);
-  const std::string_view t = without_plus(text);
-  double v = 0.0;
-  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (t.empty() || ec == std::errc::invalid_argument || end != t.data() + t.size()) {
-    bad(option, text, "not a number");
-  }
-  if (ec == std::errc::result_out_of_range || !std::isfinite(v)) {
-    bad(option, text, "not a finite number");
-  }
+  const RealNumber r = read_real_number(text);
+  if (!r.problem.empty()) bad(option, text, r.problem);
+  const double v = r.value;
   if (sign == Sign::positive && !(v > 0.0)) bad(option, text, "must be greater than 0");
   if (sign == Sign::non_negative && v < 0.0) bad(option, text, "must be 0 or greater");
   return v == 0.0 ? 0.0 : v;  // no -0
