@@ -2,6 +2,7 @@
 // unknown commands, and command-line errors as one line.
 
 #include "cli/run_program.hpp"
+#include "cli/shared.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,22 +11,17 @@
 
 namespace {
 
+using gradflow::test::count_lines;
 using gradflow::test::ProgramResult;
 
 ProgramResult gradflow_run(const std::vector<std::string>& args) {
   return gradflow::test::run_program(GRADFLOW_EXE, args);
 }
 
-std::size_t lines(const std::string& s) {
-  std::size_t n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
-}
-
 void expect_one_line(const ProgramResult& r, const std::string& prefix, const std::string& needle) {
   EXPECT_EQ(r.status, 2) << r.out << r.err;
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(lines(r.err), 1u) << r.err;
+  EXPECT_EQ(count_lines(r.err), 1u) << r.err;
   EXPECT_EQ(r.err.rfind(prefix, 0), 0u) << r.err;
   EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
 }

@@ -2,14 +2,12 @@
 // name or a missing Graphviz never leaves some files overwritten and the others not.
 
 #include "cli/run_program.hpp"
+#include "cli/shared.hpp"
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -17,37 +15,8 @@ namespace {
 
 using gradflow::test::ProgramResult;
 using gradflow::test::run_program;
-
-std::size_t lines(const std::string& s) {
-  std::size_t n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
-}
-
-// A fresh directory for one test, removed with what is in it.
-class Scratch {
- public:
-  explicit Scratch(const std::string& name)
-      : dir_(std::filesystem::temp_directory_path() /
-             ("gradflow-grad-outputs-" + std::to_string(::getpid()) + "-" + name)) {
-    std::filesystem::create_directories(dir_);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  std::string operator/(const std::string& name) const { return (dir_ / name).string(); }
-
- private:
-  std::filesystem::path dir_;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using gradflow::test::slurp;
+using gradflow::test::TempDir;
 
 // `text` as one word of a /bin/sh command line, whatever it holds (a build directory with a
 // space, say).
@@ -58,15 +27,11 @@ std::string shell_quoted(const std::string& text) {
 }
 
 void expect_one_line(const ProgramResult& r, int status, const std::string& needle) {
-  EXPECT_EQ(r.status, status) << r.err;
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(lines(r.err), 1u) << r.err;
-  EXPECT_EQ(r.err.rfind("gradflow grad: ", 0), 0u) << r.err;
-  EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+  gradflow::test::expect_one_message(r, status, "gradflow grad", needle);
 }
 
 TEST(GradOutputs, MissingGraphvizWritesNothing) {
-  Scratch dir("graphviz");
+  const TempDir dir;
   std::ofstream(dir / "p.dot") << "precious\n";
   const ProgramResult r = run_program(
       GRADFLOW_EXE, {"grad", "x*2", "--at", "x=1", "--dot", dir / "p.dot", "--png", dir / "q.png"},
@@ -77,7 +42,7 @@ TEST(GradOutputs, MissingGraphvizWritesNothing) {
 }
 
 TEST(GradOutputs, GraphvizFailureWritesNothing) {
-  Scratch dir("graphviz-fails");
+  const TempDir dir;
   std::ofstream(dir / "p.dot") << "precious\n";
   std::ofstream(dir / "q.svg") << "old svg\n";
   // A `dot` that runs and fails: the images are rendered before any output is written.
@@ -102,7 +67,7 @@ TEST(GradOutputs, OutputsMayShareADevice) {
 }
 
 TEST(GradOutputs, SymbolicLinkToNothingIsRefused) {
-  Scratch dir("dangling");
+  const TempDir dir;
   std::filesystem::create_symlink(dir / "missing-dir/x.dot", dir / "link.dot");
   const ProgramResult r =
       run_program(GRADFLOW_EXE, {"grad", "x", "--at", "x=1", "--dot", dir / "link.dot"});
@@ -111,7 +76,7 @@ TEST(GradOutputs, SymbolicLinkToNothingIsRefused) {
 }
 
 TEST(GradOutputs, SymbolicLinkLoopIsNamedAsSuch) {
-  Scratch dir("loop");
+  const TempDir dir;
   std::filesystem::create_symlink("loop.dot", dir / "loop.dot");
   const ProgramResult r =
       run_program(GRADFLOW_EXE, {"grad", "x", "--at", "x=1", "--dot", dir / "loop.dot"});
@@ -120,7 +85,7 @@ TEST(GradOutputs, SymbolicLinkLoopIsNamedAsSuch) {
 }
 
 TEST(GradOutputs, MissingDirectoryOfALaterOutputWritesNothing) {
-  Scratch dir("missing-dir");
+  const TempDir dir;
   std::ofstream(dir / "p.dot") << "precious\n";
   const ProgramResult r =
       run_program(GRADFLOW_EXE, {"grad", "x*2", "--at", "x=1", "--dot", dir / "p.dot", "--png",
@@ -131,7 +96,7 @@ TEST(GradOutputs, MissingDirectoryOfALaterOutputWritesNothing) {
 }
 
 TEST(GradOutputs, TwoOutputsNamingOneFileAreRefused) {
-  Scratch dir("same");
+  const TempDir dir;
   const ProgramResult r = run_program(
       GRADFLOW_EXE, {"grad", "x", "--at", "x=1", "--dot", dir / "k.dot", "--svg", dir / "k.dot"});
   expect_one_line(r, 2, "are the same file");
@@ -143,7 +108,7 @@ TEST(GradOutputs, TwoOutputsNamingOneFileAreRefused) {
 }
 
 TEST(GradOutputs, ControlCharacterInAFileNameIsRefused) {
-  Scratch dir("control");
+  const TempDir dir;
   const ProgramResult r =
       run_program(GRADFLOW_EXE, {"grad", "x", "--at", "x=1", "--dot", dir / "a\nb.dot"});
   expect_one_line(r, 2, "--dot: the file name holds a control character");

@@ -1,6 +1,7 @@
 // `gradflow grad` end to end: the built executable, its output, its JSON and its exit status.
 
 #include "cli/run_program.hpp"
+#include "cli/shared.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,7 @@
 
 namespace {
 
+using gradflow::test::count_lines;
 using gradflow::test::ProgramResult;
 
 ProgramResult grad(std::vector<std::string> args, const std::string& input = "") {
@@ -22,12 +24,6 @@ ProgramResult grad(std::vector<std::string> args, const std::string& input = "")
 
 nlohmann::json json_of(const ProgramResult& r) {
   return nlohmann::json::parse(r.out);  // throws (failing the test) unless it is one object
-}
-
-std::size_t lines(const std::string& s) {
-  std::size_t n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
 }
 
 constexpr const char* kNotes = "(x + sigmoid(y)) / (sigmoid(x) + (x+y)^2)";
@@ -146,7 +142,7 @@ void expect_bad_input(const ProgramResult& r, const std::string& needle) {
   EXPECT_EQ(r.status, 2) << r.out << r.err;
   EXPECT_EQ(r.out, "");
   EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
-  EXPECT_LE(lines(r.err), 4u) << r.err;
+  EXPECT_LE(count_lines(r.err), 4u) << r.err;
 }
 
 TEST(GradBadInput, CheckStepMustBePositiveAndFiniteAndNeedsCheck) {

@@ -24,11 +24,7 @@ TEST_P(TrainBadInput, ExitsTwoWithOneLine) {
   if (!replaces) args.insert(args.end(), {"--data", "spiral", "--model", "mlp"});
   args.insert(args.end(), more.begin(), more.end());
   const ProgramResult r = run_gradflow(args);
-  EXPECT_EQ(r.status, 2) << r.err;
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(count_lines(r.err), 1u) << r.err;
-  EXPECT_EQ(r.err.rfind("gradflow train: ", 0), 0u) << r.err;
-  EXPECT_NE(r.err.find(GetParam().message), std::string::npos) << r.err;
+  expect_one_message(r, 2, "gradflow train", GetParam().message);
 }
 
 INSTANTIATE_TEST_SUITE_P(

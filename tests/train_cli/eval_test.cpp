@@ -35,11 +35,7 @@ class Eval : public ::testing::Test {
   }
 
   static void expect_bad_input(const ProgramResult& r, const std::string& fragment) {
-    EXPECT_EQ(r.status, 2) << r.err;
-    EXPECT_EQ(r.out, "");
-    EXPECT_EQ(count_lines(r.err), 1u) << r.err;
-    EXPECT_EQ(r.err.rfind("gradflow eval: ", 0), 0u) << r.err;
-    EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
+    expect_one_message(r, 2, "gradflow eval", fragment);
   }
 
   static TempDir* dir_;

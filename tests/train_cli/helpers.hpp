@@ -1,8 +1,9 @@
 #pragma once
 // What the tests of `gradflow train` and `gradflow eval` share: running the built executable,
-// a temporary directory, reading files back.
+// the spiral run most of them use, JSON output, files written back (and cli/shared.hpp).
 
 #include "cli/run_program.hpp"
+#include "cli/shared.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -34,17 +35,6 @@ inline nlohmann::json json_of(const ProgramResult& r) {
   return nlohmann::json::parse(r.out);  // throws (failing the test) unless it is pure JSON
 }
 
-inline std::size_t count_lines(const std::string& s) {
-  std::size_t n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
-}
-
-inline std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 inline void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }
@@ -66,30 +56,5 @@ inline bool gnuplot_installed() {
   }
   return false;
 }
-
-/// A fresh directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "gradflow-train-XXXXXX").string();
-    std::vector<char> name(pattern.begin(), pattern.end());
-    name.push_back('\0');
-    if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = name.data();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 }  // namespace gradflow::test
