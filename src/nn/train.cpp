@@ -167,6 +167,9 @@ TrainResult train(Module& model, const data::Dataset& train_set, const data::Dat
     }
     result.epochs.push_back(m);
     if (on_epoch) on_epoch(m);
+    // A diverged run: once the loss is NaN or infinite, so are the gradients and then the
+    // weights, and every later epoch would only repeat it (10,000 of them on spiral).
+    if (!std::isfinite(m.loss)) break;
     if (schedule) schedule->step();
   }
   scope.tape().clear();

@@ -29,6 +29,25 @@ TEST(Training, SpiralCaseStudyShortRun) {
   EXPECT_GE(e.accuracy, 0.9) << "loss " << e.loss;
 }
 
+TEST(Training, ADivergedRunStopsAtTheFirstEpochWithoutAFiniteLoss) {
+  const data::Spiral s = data::spiral({.points_per_class = 20});
+  Generator gen(0);
+  Sequential net = mlp({2, 16, 3}, gen);
+  TrainConfig config = TrainConfig::spiral();
+  config.epochs = 1000;
+  config.lr = 1e300;
+  int calls = 0;
+  const TrainResult r = train(net, s.data, nullptr, config, {},
+                              [&](const EpochMetrics&) { ++calls; });
+  ASSERT_FALSE(r.epochs.empty());
+  ASSERT_LT(r.epochs.size(), 1000u);
+  EXPECT_FALSE(std::isfinite(r.epochs.back().loss));
+  for (std::size_t i = 0; i + 1 < r.epochs.size(); ++i) {
+    EXPECT_TRUE(std::isfinite(r.epochs[i].loss)) << "epoch " << i + 1;
+  }
+  EXPECT_EQ(calls, static_cast<int>(r.epochs.size()));  // the last epoch is reported too
+}
+
 TEST(Training, OverfitsOneTinyBatch) {
   // 16 random points with random labels: only memorisation fits them.
   Generator gen(5);

@@ -81,7 +81,9 @@ using ProgressCallback = std::function<void(const Progress&)>;
 using EpochCallback = std::function<void(const EpochMetrics&)>;
 
 /// Trains `model` (in place) on `train_set`, evaluating on `test_set` after each epoch when it is
-/// given. Inputs are converted to the model's dtype batch by batch. The loop runs on a nested
+/// given. Training stops early after an epoch whose training loss is NaN or infinite (a
+/// diverged run): the result then ends with that epoch. Inputs are converted to the model's
+/// dtype batch by batch. The loop runs on a nested
 /// graph (Tape::Scope), so the caller's graph is untouched, and memory stays flat across steps.
 /// Throws Error for an empty training set, a model without parameters, or labels that do not
 /// fit the model's output.

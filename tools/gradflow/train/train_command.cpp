@@ -23,7 +23,6 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -60,8 +59,8 @@ std::optional<ProgressPrinter> progress_printer(bool json, int epochs, bool has_
 }
 
 // --load: the file's tensors into the model (nn::load checks every name, dtype and shape before
-// changing anything); NaN or infinite values are refused, as eval refuses them. Tensors alone cannot tell softmax from svm, so a file saved by gradflow
-// must also name the --model. Returns the fault, or "" when the model holds the file's values.
+// changing anything); NaN or infinite values are refused, as eval refuses them. Tensors alone
+// cannot tell softmax from svm, so a file saved by gradflow must also name the --model. Returns the fault, or "" when the model holds the file's values.
 std::string load_parameters(nn::Sequential& model, const TrainPlan& plan) {
   data::Metadata metadata;
   try {
@@ -77,10 +76,6 @@ std::string load_parameters(nn::Sequential& model, const TrainPlan& plan) {
   }
   return "";
 }
-
-// Thrown from the epoch callback when the training loss stops being finite: nn::train has no
-// other way to stop, and every later epoch would only repeat NaN (10,000 of them on spiral).
-struct LossNotFinite {};
 
 int run_train(const TrainArgs& args) {
   TrainPlan plan;
@@ -129,27 +124,20 @@ int run_train(const TrainArgs& args) {
   const auto on_batch = [&](const nn::Progress& p) {
     if (printer) printer->batch(p);
   };
-  std::vector<nn::EpochMetrics> epochs;  // kept here too: a diverged run leaves nn::train early
   const auto on_epoch = [&](const nn::EpochMetrics& m) {
-    epochs.push_back(m);
     if (csv.is_open()) {
       csv << nn::metrics_csv_row(m) << "\n" << std::flush;
       if (!csv) throw gradflow::Error("cannot write " + plan.metrics);
     }
     if (printer) printer->epoch(m);
-    if (!std::isfinite(m.loss)) throw LossNotFinite{};
   };
 
   TrainReport report;
   report.plan = plan;
   report.train_samples = data.train.size();
   const auto start = std::chrono::steady_clock::now();
-  try {
-    nn::train(model, data.train, test, plan.config, on_batch, on_epoch);
-  } catch (const LossNotFinite&) {
-    // Reported below, from the epochs so far, like a run whose parameters ended non-finite.
-  }
-  report.result.epochs = std::move(epochs);
+  // A diverged run stops at the epoch whose loss is not finite; it is reported below.
+  report.result = nn::train(model, data.train, test, plan.config, on_batch, on_epoch);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (printer) printer->finish();
 
