@@ -41,7 +41,16 @@ Tensor empty_like_shape(const Shape& shape, DType dtype, const char* op) {
          std::to_string(numel) + " x " + std::to_string(dtype_size(dtype)) +
          " bytes, more than any allocation can hold; check the extents");
   }
-  auto storage = std::allocate_shared<Storage>(PoolAllocator<Storage>(), numel * dtype_size(dtype));
+  // An allocation the system refuses is bad input too: the error names the op and the shape,
+  // as PyTorch's does, instead of a bare std::bad_alloc from deep inside the allocator.
+  std::shared_ptr<Storage> storage;
+  try {
+    storage = std::allocate_shared<Storage>(PoolAllocator<Storage>(), numel * dtype_size(dtype));
+  } catch (const std::bad_alloc&) {
+    fail(std::string(op) + ": out of memory: shape " + shape.str() + " of " +
+         std::string(dtype_name(dtype)) + " needs " + std::to_string(numel * dtype_size(dtype)) +
+         " bytes, and the system refused them");
+  }
   return Tensor(std::allocate_shared<TensorImpl>(PoolAllocator<TensorImpl>(), std::move(storage),
                                                  shape, contiguous_strides(shape), 0, dtype));
 }

@@ -209,5 +209,26 @@ TEST(SizeLimits, LargeButValidSizesWork) {
   EXPECT_EQ(conv2d(image(), Tensor::ones({1, 1, 3, 3}), Tensor(), kMax, 0).item(), 9.0);
 }
 
+// A size that fits every check but that no system can allocate (2^61 bytes, beyond any address
+// space) is an Error naming the factory, the shape and the bytes, not a bare std::bad_alloc.
+TEST(SizeLimits, ARefusedAllocationNamesTheOpAndTheShape) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "ASan reports an allocation this large as an error of its own and stops";
+#else
+  const std::int64_t n = std::int64_t{1} << 58;  // float64: 2^61 bytes, below PTRDIFF_MAX
+  try {
+    (void)Tensor::zeros({n}, DType::Float64);
+    ADD_FAILURE() << "no Error thrown";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind("zeros: out of memory", 0), 0U) << what;
+    EXPECT_NE(what.find("[" + std::to_string(n) + "]"), std::string::npos) << what;
+    EXPECT_NE(what.find(std::to_string(n * 8)), std::string::npos) << what;
+  }
+  // Nothing was half made: the next allocation works.
+  EXPECT_EQ(Tensor::zeros({3}).numel(), 3);
+#endif
+}
+
 }  // namespace
 }  // namespace gradflow
