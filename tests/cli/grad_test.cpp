@@ -121,6 +121,18 @@ TEST(Grad, CheckAtAKinkFailsWithStatusOne) {
   EXPECT_NE(r.out.find("FAIL"), std::string::npos);
 }
 
+// A NaN reads "nan" everywhere, in the check table too: printf writes "-nan" for a NaN whose sign
+// bit is set, as glibc's sqrt(-1) and log(-1) give.
+TEST(Grad, NaNIsSpelledOneWay) {
+  for (const char* f : {"sqrt(x)", "log(x)"}) {
+    const ProgramResult r = grad({f, "--at", "x=-1", "--check", "--trace"});
+    EXPECT_EQ(r.status, 3) << r.out << r.err;
+    EXPECT_NE(r.out.find("nan"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("-nan"), std::string::npos) << r.out;
+    EXPECT_EQ(r.err.find("-nan"), std::string::npos) << r.err;
+  }
+}
+
 // Far from 1 the default step fails a right gradient: x + 1e-6 rounds to x at x = 1e12, and
 // log(x - 1e-6) is NaN at x = 1e-7. A step that scales with x checks both, and the step used
 // is reported.

@@ -1,5 +1,7 @@
 #include "grad/diagnose.hpp"
 
+#include "number_text.hpp"
+
 #include <gradflow/viz/gate_label.hpp>
 
 #include <cmath>
@@ -9,17 +11,11 @@ namespace gradflow::cli {
 
 namespace {
 
-std::string num(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
+
 
 std::string call(std::string_view gate, const std::vector<double>& inputs) {
   std::string s = std::string(gate) + "(";
-  for (std::size_t i = 0; i < inputs.size(); ++i) s += (i ? ", " : "") + num(inputs[i]);
+  for (std::size_t i = 0; i < inputs.size(); ++i) s += (i ? ", " : "") + number_text(inputs[i]);
   return s + ")";
 }
 
@@ -49,7 +45,7 @@ std::string gradient_origin(const Tape& tape, const expr::Evaluation& ev) {
       }
       const std::size_t column = s < ev.column_of_slot.size() ? ev.column_of_slot[s] : 0;
       return "; it comes from " + std::string(a->op) + column_text(column) + ": " +
-             call(a->op, inputs) + " has local gradient " + num(partials[k]) +
+             call(a->op, inputs) + " has local gradient " + number_text(partials[k]) +
              (inputs.size() > 1 ? " with respect to input " + std::to_string(k + 1) : "");
     }
   }
@@ -63,10 +59,10 @@ std::vector<std::string> non_finite_warnings(const Tape& tape, const expr::Evalu
   std::vector<std::string> warnings;
   if (ev.first_non_finite) {
     const expr::NonFinite& nf = *ev.first_non_finite;
-    warnings.push_back("the value is " + num(ev.output.value()) +
+    warnings.push_back("the value is " + number_text(ev.output.value()) +
                        ": the first non-finite value comes from " + std::string(nf.gate) +
                        column_text(nf.column) + ": " + call(nf.gate, nf.inputs) + " = " +
-                       num(nf.result));
+                       number_text(nf.result));
   }
   for (std::size_t i = 0; i < gradients.size(); ++i) {
     if (std::isfinite(gradients[i])) continue;
@@ -75,7 +71,7 @@ std::vector<std::string> non_finite_warnings(const Tape& tape, const expr::Evalu
       if (!std::isfinite(gradients[j])) {
         const SlotAnnotation* a = tape.annotation(ev.variables[j].slot("grad"));
         names += (names.empty() ? "" : ", ") + (a != nullptr ? a->label : std::string("?")) +
-                 " is " + num(gradients[j]);
+                 " is " + number_text(gradients[j]);
       }
     }
     warnings.push_back("the gradient is not finite (" + names + ")" + gradient_origin(tape, ev));

@@ -1,5 +1,7 @@
 #include "grad/report.hpp"
 
+#include "number_text.hpp"
+
 #include <cmath>
 #include <cstdio>
 
@@ -7,13 +9,7 @@ namespace gradflow::cli {
 
 namespace {
 
-std::string num(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.10g", v == 0.0 ? 0.0 : v);
-  return buf;
-}
+std::string num(double v) { return number_text(v == 0.0 ? 0.0 : v, "%.10g"); }
 
 std::string check_text(const GradReport& r) {
   const GradcheckResult& c = *r.check;
@@ -26,9 +22,10 @@ std::string check_text(const GradReport& r) {
   out += line;
   for (std::size_t i = 0; i < c.inputs.size(); ++i) {
     const InputCheck& in = c.inputs[i];
-    std::snprintf(line, sizeof line, "  %-*s %18.10g %18.10g %11.2e  %s\n",
-                  static_cast<int>(width), r.at[i].name.c_str(), in.analytic, in.numeric,
-                  in.relative_error, in.passed ? "pass" : "FAIL");
+    std::snprintf(line, sizeof line, "  %-*s %s %s %s  %s\n", static_cast<int>(width),
+                  r.at[i].name.c_str(), number_text(in.analytic, "%18.10g").c_str(),
+                  number_text(in.numeric, "%18.10g").c_str(),
+                  number_text(in.relative_error, "%11.2e").c_str(), in.passed ? "pass" : "FAIL");
     out += line;
   }
   out += c.passed ? "  all gradients pass\n" : "  FAILED: backprop and finite differences disagree\n";

@@ -1,5 +1,7 @@
 #include "grad/trace.hpp"
 
+#include "number_text.hpp"
+
 #include <gradflow/gates/table.hpp>
 #include <gradflow/viz/dot.hpp>
 #include <gradflow/viz/gate_label.hpp>
@@ -13,13 +15,7 @@ namespace gradflow::cli {
 
 namespace {
 
-std::string num(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v == 0.0 ? 0.0 : v);
-  return buf;
-}
+std::string num(double v) { return number_text(v == 0.0 ? 0.0 : v); }
 
 // A constant as it reads inside a short name: small integers only ("2", "m1" for -1).
 std::string name_number(double c) {

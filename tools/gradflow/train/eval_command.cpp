@@ -2,6 +2,7 @@
 // `gradflow train --save` on the test split.
 
 #include "command.hpp"
+#include "number_text.hpp"
 #include "train/datasets.hpp"
 #include "train/non_finite.hpp"
 #include "train/numbers.hpp"
@@ -90,7 +91,7 @@ int run_eval(const EvalArgs& a) {
   }
   const nn::ModelSpec needed{loaded.spec.kind, sample_shape(set), set.num_classes};
   if (loaded.spec.sample_shape != needed.sample_shape || loaded.spec.classes != needed.classes) {
-    return bad_input(a.load + " holds a " + describe(loaded.spec) + "; " +
+    return bad_input(a.load + " holds the model " + describe(loaded.spec) + "; " +
                      std::string(data_name(which)) + " needs a model for samples of shape " +
                      data::shape_string(needed.sample_shape) + " and " +
                      std::to_string(needed.classes) + " classes");
@@ -110,8 +111,8 @@ int run_eval(const EvalArgs& a) {
     std::cout << j.dump(2) << "\n";
   } else {
     char line[256];
-    std::snprintf(line, sizeof line, "%s accuracy %.4f  loss %.4f  (%zu samples)\n", split.c_str(),
-                  e.accuracy, e.loss, set.size());
+    std::snprintf(line, sizeof line, "%s accuracy %.4f  loss %s  (%zu samples)\n", split.c_str(),
+                  e.accuracy, number_text(e.loss, "%.4f").c_str(), set.size());
     std::cout << a.load << ": " << describe(loaded.spec) << ", on " << data_name(which) << "\n"
               << line;
   }
@@ -124,7 +125,9 @@ int run_eval(const EvalArgs& a) {
 }
 
 const RegisterCommand registration{
-    "eval", "Evaluate a model saved by `gradflow train --save` on the Fashion-MNIST test split",
+    "eval",
+    "Evaluate a model saved by `gradflow train --save` on its data set (Fashion-MNIST's test "
+    "split, or the spiral's points)",
     [](CLI::App& app) -> Run {
       auto a = std::make_shared<EvalArgs>();
       app.add_option("--load", a->load, "The model file (safetensors, from gradflow train --save)")

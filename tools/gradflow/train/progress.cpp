@@ -1,5 +1,7 @@
 #include "train/progress.hpp"
 
+#include "number_text.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -62,9 +64,9 @@ void ProgressPrinter::batch(const nn::Progress& p) {
   const int bw = digits(static_cast<long>(p.batches));
   char buf[256];
   std::snprintf(buf, sizeof buf,
-                "epoch %*d/%d  batch %*zu/%zu  loss %.4f  accuracy %.4f  %.0f samples/s  ETA %s", w,
-                p.epoch, p.epochs, bw, p.batch, p.batches, p.loss, p.accuracy, p.samples_per_second,
-                duration(p.eta_seconds).c_str());
+                "epoch %*d/%d  batch %*zu/%zu  loss %s  accuracy %.4f  %.0f samples/s  ETA %s", w,
+                p.epoch, p.epochs, bw, p.batch, p.batches, number_text(p.loss, "%.4f").c_str(),
+                p.accuracy, p.samples_per_second, duration(p.eta_seconds).c_str());
   out_ << kClearLine << buf << std::flush;
   line_open_ = true;
 }
@@ -72,11 +74,13 @@ void ProgressPrinter::batch(const nn::Progress& p) {
 void ProgressPrinter::epoch(const nn::EpochMetrics& m) {
   if (m.epoch != 1 && m.epoch != epochs_ && m.epoch % stride_ != 0) return;
   char buf[256];
-  int n = std::snprintf(buf, sizeof buf, "epoch %*d/%d  loss %.4f  train accuracy %.4f",
-                        digits(epochs_), m.epoch, epochs_, m.loss, m.train_accuracy);
+  int n = std::snprintf(buf, sizeof buf, "epoch %*d/%d  loss %s  train accuracy %.4f",
+                        digits(epochs_), m.epoch, epochs_, number_text(m.loss, "%.4f").c_str(),
+                        m.train_accuracy);
   if (has_test_) {
     n += std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n),
-                       "  test accuracy %.4f  test loss %.4f", m.test_accuracy, m.test_loss);
+                       "  test accuracy %.4f  test loss %s", m.test_accuracy,
+                       number_text(m.test_loss, "%.4f").c_str());
   }
   std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "  %s  %.0f samples/s",
                 format_seconds(m.seconds).c_str(), m.samples_per_second);

@@ -1,36 +1,20 @@
 #include "train/train_report.hpp"
 
+#include "number_text.hpp"
 #include "train/progress.hpp"
 
 #include <gradflow/tensor/tensor_type.hpp>
 
 #include <algorithm>
-#include <cstdio>
 
 namespace gradflow::cli {
-
-namespace {
-
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-std::string general(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-}  // namespace
 
 std::string describe_training(const TrainPlan& p, std::size_t samples) {
   const nn::TrainConfig& c = p.config;
   const bool full = c.batch_size == 0 || c.batch_size >= samples;
-  std::string s = std::string(nn::optimizer_name(c.optimizer)) + " lr " + general(c.lr) + ", " +
+  std::string s = std::string(nn::optimizer_name(c.optimizer)) + " lr " + number_text(c.lr) + ", " +
                   (full ? std::string("full batch") : "batch " + std::to_string(c.batch_size));
-  if (c.l2 > 0) s += ", weight decay " + general(c.l2);
+  if (c.l2 > 0) s += ", weight decay " + number_text(c.l2);
   return s;
 }
 
@@ -99,9 +83,9 @@ std::string format_text(const TrainReport& r) {
                   (epochs == 1 ? " epoch" : " epochs") + " in " + format_seconds(r.seconds) + " (" +
                   format_seconds(median_seconds_per_epoch(r.result)) + " per epoch)\n";
   if (!p.load.empty()) s += "started from the parameters in " + p.load + "\n";
-  s += "train accuracy " + fixed(r.train_accuracy, 4);
-  if (r.test_accuracy) s += "  test accuracy " + fixed(*r.test_accuracy, 4);
-  s += "  final loss " + fixed(epochs ? r.result.epochs.back().loss : 0.0, 4) + "\n";
+  s += "train accuracy " + number_text(r.train_accuracy, "%.4f");
+  if (r.test_accuracy) s += "  test accuracy " + number_text(*r.test_accuracy, "%.4f");
+  s += "  final loss " + number_text(epochs ? r.result.epochs.back().loss : 0.0, "%.4f") + "\n";
   if (!r.written.empty()) {
     s += "wrote ";
     for (std::size_t i = 0; i < r.written.size(); ++i) s += (i ? ", " : "") + r.written[i];
