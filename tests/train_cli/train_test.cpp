@@ -148,7 +148,7 @@ TEST(Train, LoadFaultsExitTwoWithOneLine) {
     return args;
   };
   // softmax and svm have the same tensors; the metadata tells them apart.
-  expect_fault(with(softmax), softmax + " holds a softmax model; --model is svm");
+  expect_fault(with(softmax), softmax + " holds the softmax model; --model is svm");
   expect_fault(with(wide), "F64");
   expect_fault(with(junk), junk);
 }

@@ -265,8 +265,10 @@ const RegisterCommand registration{
       app.add_option("--png", o->png_file, "Render the circuit diagram as PNG (needs Graphviz)")
           ->type_name("FILE");
       app.footer(
-          "Exit status: 0 ok, 1 a check failed or a file could not be written, 2 bad input, "
-          "3 a value or gradient is not finite (NaN or infinite).");
+          "Exit status: 0 ok, 1 a check failed, a file could not be written or Graphviz is "
+          "missing, 2 bad input, 3 a value or gradient is not finite (NaN or infinite). "
+          "--svg and --png run Graphviz's `dot` from PATH, or the program that GRADFLOW_DOT "
+          "names.");
       return [o] { return run_grad(*o); };
     }};
 

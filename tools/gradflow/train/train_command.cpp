@@ -72,7 +72,7 @@ std::string load_parameters(nn::Sequential& model, const TrainPlan& plan) {
   const auto saved = metadata.find("gradflow.model");
   const std::string_view wanted = nn::model_name(plan.model);
   if (saved != metadata.end() && saved->second != wanted) {
-    return plan.load + " holds a " + saved->second + " model; --model is " + std::string(wanted);
+    return plan.load + " holds the " + saved->second + " model; --model is " + std::string(wanted);
   }
   return "";
 }
