@@ -4,7 +4,7 @@
 // test image to the image itself, and draw |d score / d pixel| next to the image (Simonyan et
 // al. 2014).
 //
-//     saliency [OUT.png] [--model mlp|cnn] [--image INDEX]
+//     saliency [OUT.png] [--model mlp|cnn|softmax|svm] [--image INDEX]
 //
 // Needs Debian's dataset-fashion-mnist. Writes the PNG with zlib (deflate and crc32) directly.
 
@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -92,6 +93,16 @@ bool write_png(const std::string& path, const Picture& pic) {
 /// Black - red - yellow - white, for values in [0, 1].
 std::array<double, 3> heat(double v) { return {3.0 * v, 3.0 * v - 1.0, 3.0 * v - 2.0}; }
 
+constexpr const char* kUsage =
+    "usage: saliency [OUT.png] [--model mlp|cnn|softmax|svm] [--image INDEX]\n";
+
+/// A whole decimal integer, or false.
+bool parse_index(const std::string& text, std::int64_t& value) {
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  return ec == std::errc() && ptr == end;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -103,11 +114,15 @@ int main(int argc, char** argv) {
     if (a == "--model" && i + 1 < argc) {
       model_name = argv[++i];
     } else if (a == "--image" && i + 1 < argc) {
-      index = std::stoll(argv[++i]);
+      if (!parse_index(argv[++i], index)) {
+        std::cerr << "saliency: --image wants a whole number, got '" << argv[i] << "'\n"
+                  << kUsage;
+        return 2;
+      }
     } else if (!a.empty() && a[0] != '-') {
       out = a;
     } else {
-      std::cerr << "usage: saliency [OUT.png] [--model mlp|cnn] [--image INDEX]\n";
+      std::cerr << kUsage;
       return 2;
     }
   }
