@@ -96,6 +96,11 @@ TEST(TensorBasics, BroadcastingArithmetic) {
                "dtype mismatch: Float32 [2,3] and Float64 [3]");
 }
 
+template <class T, class A>
+concept MaxWith = requires(const T& t, A a) { max(t, a); };
+template <class T, class A>
+concept MinWith = requires(const T& t, A a) { min(t, a); };
+
 TEST(TensorBasics, Reductions) {
   const Tensor a = tensor({1, 2, 3, 4, 5, 6}, {2, 3});
   EXPECT_DOUBLE_EQ(sum(a).item(), 21);
@@ -108,6 +113,11 @@ TEST(TensorBasics, Reductions) {
   expect_values(min(a, 1, true), {1, 4});
   EXPECT_DOUBLE_EQ(max(a).item(), 6);
   EXPECT_EQ(argmax(a, 1), (std::vector<std::int64_t>{2, 2}));
+  // max(t, 0.0) does not compile: it would reduce over axis 0 where max(Var, 0.0) is
+  // elementwise; clamp_min is the elementwise form.
+  static_assert(!MaxWith<Tensor, double> && !MinWith<Tensor, float>);
+  static_assert(MaxWith<Tensor, int> && MinWith<Tensor, std::int64_t>);
+  expect_values(clamp_min(tensor({-1, 2, -3, 4}, {2, 2}), 0.0), {0, 2, 0, 4});
   EXPECT_DOUBLE_EQ(sum(Tensor::zeros({0, 3})).item(), 0.0);
   // A large sum takes the parallel path and stays accurate.
   const Tensor big = Tensor::ones({1 << 20});

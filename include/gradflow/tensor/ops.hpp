@@ -6,6 +6,7 @@
 #include <gradflow/gates/gate.hpp>
 #include <gradflow/tensor/tensor_type.hpp>
 
+#include <concepts>
 #include <cstdint>
 #include <vector>
 
@@ -105,6 +106,13 @@ Tensor max(const Tensor& a, std::int64_t axis, bool keepdim = false);
 Tensor min(const Tensor& a);
 Tensor min(const Tensor& a, const std::vector<std::int64_t>& axes, bool keepdim = false);
 Tensor min(const Tensor& a, std::int64_t axis, bool keepdim = false);
+/// Deleted: `max(t, 0.0)` would convert 0.0 to axis 0 and reduce, silently, where `max(x, 0.0)`
+/// on a Var is an elementwise maximum. For that, write `clamp_min(t, 0.0)` (`clamp_max` for
+/// min); for a reduction, give the axis as an integer.
+template <std::floating_point T>
+Tensor max(const Tensor& a, T axis, bool keepdim = false) = delete;
+template <std::floating_point T>
+Tensor min(const Tensor& a, T axis, bool keepdim = false) = delete;
 /// Index of the largest element along `axis`, for each position of the other axes
 /// (row-major; no gradient).
 std::vector<std::int64_t> argmax(const Tensor& a, std::int64_t axis);
