@@ -12,7 +12,7 @@ namespace gradflow::nn {
 
 Dropout::Dropout(double p, std::uint64_t seed) : p_(p), gen_(seed) {
   if (!(p >= 0.0 && p < 1.0)) {
-    detail::fail("Dropout: p must be in [0, 1), got " + std::to_string(p));
+    detail::fail("Dropout: p must be in [0, 1), got " + detail::number_str(p));
   }
 }
 

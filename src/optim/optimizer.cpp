@@ -18,7 +18,14 @@ Optimizer::Optimizer(std::vector<Tensor> params, double lr) : params_(std::move(
                              "requires_grad_() on it, or pass module.parameters())");
     }
   }
-  if (!(lr >= 0.0)) gradflow::detail::fail("optimizer: the learning rate must be >= 0");
+  check_lr(lr);
+}
+
+void Optimizer::check_lr(double lr) {
+  if (!(lr >= 0.0)) {
+    gradflow::detail::fail("optimizer: the learning rate must be >= 0, got " +
+                           gradflow::detail::number_str(lr));
+  }
 }
 
 void Optimizer::zero_grad() {

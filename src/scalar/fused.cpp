@@ -203,7 +203,7 @@ Var normal_lpdf(std::span<const double> y, const Var& mu, const Var& sigma) {
   const double m = mu.value();
   const double s = sigma.value();
   if (s <= 0.0) {
-    detail::fail("normal_lpdf: sigma must be positive, got " + std::to_string(s) +
+    detail::fail("normal_lpdf: sigma must be positive, got " + detail::number_str(s) +
                  "; parameterise it as exp(log_sigma) to keep it positive while optimising");
   }
   const double inv_s = 1.0 / s;

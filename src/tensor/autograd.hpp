@@ -126,8 +126,5 @@ void check_same_dtype(const Tensor& a, const Tensor& b, std::string_view op);
 const void* instantiate_gate_ops();
 /// Throws unless t is defined, naming op.
 void check_defined(const Tensor& t, std::string_view op);
-/// x as error messages spell a number: its shortest spelling that reads back as x ("1e+30",
-/// "0.1", "2", "nan"); std::to_string would print 1e30 with 31 digits and 1e-9 as 0.000000.
-std::string number_str(double x);
 
 }  // namespace gradflow::detail

@@ -8,7 +8,6 @@
 #include <gradflow/tensor/ops.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -93,12 +92,6 @@ void check_same_dtype(const Tensor& a, const Tensor& b, std::string_view op) {
 
 void check_defined(const Tensor& t, std::string_view op) {
   if (!t.defined()) fail(std::string(op) + ": the tensor is undefined (default-constructed)");
-}
-
-std::string number_str(double x) {
-  char text[32];  // the shortest round-trip spelling of a double takes at most 24 characters
-  const auto end = std::to_chars(text, text + sizeof text, x).ptr;
-  return std::string(text, end);
 }
 
 void fail_data_access(const Tensor& t, DType wanted) {

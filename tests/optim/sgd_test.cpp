@@ -77,6 +77,15 @@ TEST(SGD, RejectsBadParametersAndOptions) {
   Tensor p = tensor({1.0}).requires_grad_();
   EXPECT_THROW(SGD({p}, {.lr = -1.0}), Error);
   EXPECT_THROW(SGD({p}, {.nesterov = true}), Error);
+  // set_lr checks as the constructor does (a schedule's bug would otherwise ascend silently).
+  SGD opt({p}, {.lr = 0.1});
+  try {
+    opt.set_lr(-1e-9);
+    ADD_FAILURE() << "set_lr(-1e-9) accepted";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "optimizer: the learning rate must be >= 0, got -1e-09");
+  }
+  EXPECT_EQ(opt.lr(), 0.1);
 }
 
 TEST(SGD, UpdatingAParameterABackwardStepSavedIsReported) {

@@ -18,6 +18,10 @@ class Error : public std::runtime_error {
 namespace detail {
 /// Throws Error(message); out of line so that the hot paths that call it stay small.
 [[noreturn]] void fail(const std::string& message);
+/// x as error messages spell a number: its shortest spelling that reads back as x ("1e+30",
+/// "0.1", "2", "-1e-09", "nan"); std::to_string would print 1e30 with 31 digits and -1e-9 as
+/// -0.000000.
+std::string number_str(double x);
 }  // namespace detail
 
 }  // namespace gradflow

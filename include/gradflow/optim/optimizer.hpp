@@ -32,13 +32,20 @@ class Optimizer {
   void zero_grad();
 
   double lr() const noexcept { return lr_; }
-  /// Changes the learning rate of the next steps (what a schedule does).
-  void set_lr(double lr) noexcept { lr_ = lr; }
+  /// Changes the learning rate of the next steps (what a schedule does). Throws Error for a
+  /// negative or NaN rate, as the constructor does.
+  void set_lr(double lr) {
+    check_lr(lr);
+    lr_ = lr;
+  }
   const std::vector<Tensor>& params() const noexcept { return params_; }
 
  protected:
   std::vector<Tensor> params_;
   double lr_;
+
+ private:
+  static void check_lr(double lr);
 };
 
 namespace detail {
