@@ -11,12 +11,12 @@ namespace {
 
 void validate(const GradcheckOptions& o, std::size_t inputs) {
   if (!(o.step > 0.0) || !std::isfinite(o.step)) {
-    detail::fail("gradcheck: step must be positive and finite, got " + std::to_string(o.step) +
+    detail::fail("gradcheck: step must be positive and finite, got " + detail::number_str(o.step) +
                  "; 1e-6 suits functions of inputs around 1 (scale it with the inputs)");
   }
   if (!(o.rtol >= 0.0) || !(o.atol >= 0.0)) {
     detail::fail("gradcheck: tolerances must be non-negative, got rtol " +
-                 std::to_string(o.rtol) + " and atol " + std::to_string(o.atol));
+                 detail::number_str(o.rtol) + " and atol " + detail::number_str(o.atol));
   }
   if (inputs == 0) detail::fail("gradcheck: no inputs to differentiate with respect to");
 }
@@ -36,6 +36,7 @@ GradcheckResult gradcheck(const ScalarFunction& f, std::span<const double> at,
                           const GradcheckOptions& options) {
   validate(options, at.size());
   Tape::Scope scope;  // a graph of our own; the caller's stays as it was
+  scope.tape().set_isolated(true);  // and so do its Params' and leaves' gradients
   GradcheckResult result;
   result.options = options;
 

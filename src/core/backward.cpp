@@ -153,7 +153,7 @@ void Tape::backward(Slot output, double seed) {
     sweep(*this, output, adjoints_.data());
     adjoints_[0] = 0.0;
     swept_ = true;
-    if (side_records_) flush_persistent(adjoints_.data(), output);
+    if (side_records_ && !isolated_) flush_persistent(adjoints_.data(), output);
     return;
   }
   scratch_.assign(std::size_t{output} + 1, 0.0);
@@ -161,7 +161,7 @@ void Tape::backward(Slot output, double seed) {
   sweep(*this, output, scratch_.data());
   scratch_[0] = 0.0;
   for (Slot i = 1; i <= output; ++i) adjoints_[i] += scratch_[i];
-  if (side_records_) flush_persistent(scratch_.data(), output);
+  if (side_records_ && !isolated_) flush_persistent(scratch_.data(), output);
 }
 
 void Tape::flush_persistent(const double* delta, Slot output) {

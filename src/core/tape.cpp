@@ -147,6 +147,16 @@ Slot Tape::push_step(std::unique_ptr<BackwardStep> step) {
   return push(kStepMarker, 0.0, static_cast<Slot>(steps_.size() - 1), 0.0);
 }
 
+void Tape::allow_leaf(const void* leaf) {
+  allowed_leaves_.push_back(leaf);
+  side_records_ = true;  // so that clear() forgets them
+}
+
+bool Tape::allows(const void* leaf) const noexcept {
+  return !isolated_ ||
+         std::find(allowed_leaves_.begin(), allowed_leaves_.end(), leaf) != allowed_leaves_.end();
+}
+
 void Tape::fail_stale(std::string_view op) {
   detail::fail(std::string(op) +
                ": this Var belongs to a graph that is no longer current on this thread: it was "
@@ -184,6 +194,7 @@ void Tape::clear() {
   steps_.clear();
   persistent_.clear();
   annotations_.clear();
+  allowed_leaves_.clear();
 }
 
 void Tape::release_memory() {

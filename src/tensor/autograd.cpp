@@ -175,6 +175,7 @@ void accumulate(GradCell& cell, Tensor g) {
     accumulate_owned(cell, std::move(g));
     return;
   }
+  if (!Tape::current().allows(&cell)) return;  // Note [Isolated tapes] in tape.hpp
   const std::lock_guard lock(cell.grad_mutex);  // Note [Leaves shared by threads]
   accumulate_owned(cell, std::move(g));
 }

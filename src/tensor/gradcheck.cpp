@@ -15,10 +15,14 @@ namespace gradflow {
 
 namespace {
 
-/// Fresh float64 leaves holding the inputs' values (the caller's tensors stay untouched).
+/// Fresh float64 leaves holding the inputs' values (the caller's tensors stay untouched), the
+/// only leaves the check's isolated tape lets backward passes add into (Note [Isolated tapes]).
 std::vector<Tensor> leaves_of(const std::vector<Tensor>& inputs) {
   std::vector<Tensor> out;
-  for (const Tensor& t : inputs) out.push_back(detail::copy_values(t).requires_grad_());
+  for (const Tensor& t : inputs) {
+    out.push_back(detail::copy_values(t).requires_grad_());
+    Tape::current().allow_leaf(out.back().impl().cell.get());
+  }
   return out;
 }
 
@@ -32,8 +36,15 @@ std::vector<double> outputs_at(const TensorFunction& f, const std::vector<Tensor
 TensorGradcheckResult tensor_gradcheck(const TensorFunction& f, const std::vector<Tensor>& inputs,
                                        const TensorGradcheckOptions& options) {
   if (!(options.step > 0.0) || !std::isfinite(options.step)) {
-    detail::fail("tensor_gradcheck: step must be positive and finite");
+    detail::fail("tensor_gradcheck: step must be positive and finite, got " +
+                 detail::number_str(options.step));
   }
+  if (!(options.rtol >= 0.0) || !(options.atol >= 0.0)) {
+    detail::fail("tensor_gradcheck: tolerances must be non-negative, got rtol " +
+                 detail::number_str(options.rtol) + " and atol " +
+                 detail::number_str(options.atol));
+  }
+  if (inputs.empty()) detail::fail("tensor_gradcheck: no inputs to differentiate with respect to");
   for (const Tensor& t : inputs) {
     detail::check_defined(t, "tensor_gradcheck");
     if (t.dtype() != DType::Float64) {
@@ -42,10 +53,18 @@ TensorGradcheckResult tensor_gradcheck(const TensorFunction& f, const std::vecto
     }
   }
   Tape::Scope scope;  // a nested graph: the caller's stays as it was
+  scope.tape().set_isolated(true);  // and so do its Params' and leaves' gradients
 
   // Analytic: one backward pass per output element.
   std::vector<Tensor> x = leaves_of(inputs);
   const Tensor y0 = f(x);
+  detail::check_defined(y0, "tensor_gradcheck: f's result");
+  if (y0.dtype() != DType::Float64) {
+    // Float32 rounding (about 6e-8 relative) divided by 2 * step would swamp the difference.
+    detail::fail("tensor_gradcheck: f returned " + std::string(dtype_name(y0.dtype())) + " " +
+                 y0.shape().str() + "; finite differences need the whole computation in "
+                 "Float64 (f must not convert to Float32)");
+  }
   const std::int64_t m = y0.numel();
   std::vector<std::vector<double>> analytic(inputs.size());  // [input][k * n_j + j]
   for (std::size_t i = 0; i < inputs.size(); ++i) {

@@ -36,6 +36,11 @@ TEST(GradcheckOptions, StepMustBePositiveAndFinite) {
     EXPECT_NE(message.find("gradcheck"), std::string::npos) << message;
     EXPECT_NE(message.find("step"), std::string::npos) << message;
   }
+  // A tiny negative step is spelled as given, not "-0.000000".
+  GradcheckOptions tiny;
+  tiny.step = -1e-9;
+  const std::string message = error_of(tiny, kPoint);
+  EXPECT_NE(message.find("got -1e-09;"), std::string::npos) << message;
 }
 
 TEST(GradcheckOptions, TolerancesMustBeNonNegative) {

@@ -206,6 +206,33 @@ TEST(TensorGradcheckVerdict, AnInfiniteNumericValueFails) {
   EXPECT_NE(r.report.find("analytic 0 vs numeric -inf"), std::string::npos) << r.report;
 }
 
+// tensor_gradcheck validates what gradcheck validates, and refuses a Float32 result, whose
+// rounding would fail a right gradient ("analytic 1 vs numeric 0.953674").
+TEST(TensorGradcheckOptions, BadOptionsAndAFloat32ResultAreErrors) {
+  const std::vector<Tensor> x = {Tensor::ones({2}, DType::Float64)};
+  const auto sum_of = [](const std::vector<Tensor>& in) { return sum(in[0]); };
+  const auto message = [&](auto&& call) -> std::string {
+    try {
+      call();
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "no Error";
+  };
+  EXPECT_EQ(message([&] { (void)tensor_gradcheck(sum_of, x, {.step = -1e-9}); }),
+            "tensor_gradcheck: step must be positive and finite, got -1e-09");
+  EXPECT_NE(message([&] { (void)tensor_gradcheck(sum_of, x, {.rtol = -1}); })
+                .find("tolerances must be non-negative"),
+            std::string::npos);
+  EXPECT_NE(message([&] { (void)tensor_gradcheck(sum_of, {}); }).find("no inputs"),
+            std::string::npos);
+  EXPECT_NE(message([&] {
+              (void)tensor_gradcheck(
+                  [](const std::vector<Tensor>& in) { return sum(in[0]).to(DType::Float32); }, x);
+            }).find("f returned Float32 []"),
+            std::string::npos);
+}
+
 std::string case_name(const ::testing::TestParamInfo<OpCase>& info) {
   std::string s;
   for (char ch : info.param.name) s += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';

@@ -211,6 +211,23 @@ class Tape {
   /// clear(), and gives the memory back to the system.
   void release_memory();
 
+  // ---- isolation (gradient checks) -------------------------------------------------------
+
+  /// Note [Isolated tapes]
+  /// A gradient check runs its own backward passes on a nested tape (Tape::Scope), and the
+  /// function it checks may use Params or tensors made with requires_grad_() that belong to the
+  /// caller. Their gradients outlive graphs, so those passes would add into them: a check run
+  /// between a training step's backward() and the optimizer's step() would change the step. On
+  /// an isolated tape a backward pass adds only into this graph's Vars and into the leaves that
+  /// allow_leaf() names (the check's inputs), as torch.autograd.gradcheck leaves .grad alone.
+  void set_isolated(bool isolated) noexcept { isolated_ = isolated; }
+  bool isolated() const noexcept { return isolated_; }
+  /// Lets backward passes on this isolated tape add into `leaf` (a tensor leaf's gradient cell)
+  /// until the graph is cleared.
+  void allow_leaf(const void* leaf);
+  /// True unless the tape is isolated and `leaf` was not allowed.
+  bool allows(const void* leaf) const noexcept;
+
   // ---- inspection --------------------------------------------------------------------------
 
   /// Number of slots in use, the sink included.
@@ -301,7 +318,9 @@ class Tape {
   static constexpr std::uint8_t kNoGrad = 1, kAnnotate = 2;
   std::uint8_t mode_ = 0;
   bool swept_ = false;        // a backward pass ran since the last zero_grad()/clear()
-  bool side_records_ = false;  // n-ary operands, leaf runs, steps, bindings or annotations
+  bool side_records_ = false;  // n-ary operands, leaf runs, steps, bindings, annotations or
+                               // allowed leaves
+  bool isolated_ = false;      // Note [Isolated tapes]
 
   std::vector<double> adjoints_;
   Slot adjoints_valid_ = 0;  // adjoints_[0, adjoints_valid_) hold this graph's adjoints
@@ -323,6 +342,7 @@ class Tape {
   };
   std::vector<Binding> persistent_;
   std::vector<SlotAnnotation> annotations_;  // indexed by slot while annotating
+  std::vector<const void*> allowed_leaves_;   // Note [Isolated tapes]
 };
 
 /// Inside its scope, operations on this thread compute values and record nothing, like
