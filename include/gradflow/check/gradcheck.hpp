@@ -50,7 +50,9 @@ using ScalarFunction = std::function<Var(std::span<const Var>)>;
 /// Checks the gradient of f at `at`: backprop once, then two evaluations per input with that
 /// input moved by ±step. It runs on a nested graph (Tape::Scope), so the caller's graph is left
 /// as it was; f must therefore build its result from its arguments (capturing doubles or Params
-/// is fine, capturing a Var of the caller's graph is an Error). Throws Error for a step that is
+/// is fine, capturing a Var of the caller's graph is an Error). The nested tape is isolated
+/// (Note [Isolated tapes] in core/tape.hpp): the gradients of captured Params and tensors stay
+/// as they were, as torch.autograd.gradcheck leaves .grad alone. Throws Error for a step that is
 /// not positive and finite, negative tolerances or no inputs.
 GradcheckResult gradcheck(const ScalarFunction& f, std::span<const double> at,
                           const GradcheckOptions& options = {});

@@ -32,8 +32,10 @@ struct TensorGradcheckResult {
 
 /// Checks the Jacobian of f at `inputs` (float64 tensors; each is checked as a leaf requiring
 /// grad, whatever its flags): one backward pass per output element against two evaluations per
-/// input element. Runs on a nested graph (Tape::Scope); the caller's graph and the inputs'
-/// values are left as they were. Throws Error for non-float64 inputs or a bad step.
+/// input element. Runs on a nested, isolated graph (Note [Isolated tapes] in core/tape.hpp):
+/// the caller's graph, the inputs' values and the gradients of captured parameters are left as
+/// they were. Throws Error for non-float64 inputs, a result that is not float64 (f must compute
+/// in float64 throughout), a bad step, negative tolerances or no inputs.
 TensorGradcheckResult tensor_gradcheck(const TensorFunction& f, const std::vector<Tensor>& inputs,
                                        const TensorGradcheckOptions& options = {});
 
