@@ -46,6 +46,17 @@ void check_inputs(const data::Dataset& set, const char* which) {
                  data::shape_string(set.inputs.shape) + " do not hold " +
                  std::to_string(set.size()) + " samples");
   }
+  // Every label before the first step: found in a batch, a bad one stopped training midway,
+  // after the model had changed, and was named by its place in a shuffled batch.
+  for (std::size_t i = 0; i < set.labels.size(); ++i) {
+    const std::int64_t label = set.labels[i];
+    if (label < 0 || label >= set.num_classes) {
+      detail::fail(std::string("train: the ") + which + " set's sample " + std::to_string(i) +
+                   " has label " + std::to_string(label) + ", outside [0, " +
+                   std::to_string(set.num_classes) + ") (num_classes " +
+                   std::to_string(set.num_classes) + ")");
+    }
+  }
 }
 
 std::vector<std::int64_t> labels_at(const data::Dataset& set, std::span<const std::int64_t> rows) {

@@ -115,6 +115,28 @@ TEST(Training, RejectsEmptyDataAndLabelsBeyondTheOutputs) {
   EXPECT_THROW(train(net, bad, nullptr, {}), Error);
 }
 
+// A label outside [0, num_classes) is refused before the first step, naming its sample; it used
+// to stop training midway, after the model had changed.
+TEST(Training, ALabelOutsideTheClassesIsRefusedBeforeAnyStep) {
+  Generator gen(4);
+  Sequential net = mlp({2, 4, 2}, gen);
+  data::Spiral s = data::spiral({.seed = 0, .points_per_class = 100, .classes = 2});
+  s.data.labels[190] = 5;
+  const std::vector<double> before = net.parameters().front().to_vector();
+  TrainConfig config;
+  config.batch_size = 32;
+  config.epochs = 1;
+  try {
+    train(net, s.data, nullptr, config);
+    ADD_FAILURE() << "no Error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(),
+                 "train: the training set's sample 190 has label 5, outside [0, 2) "
+                 "(num_classes 2)");
+  }
+  EXPECT_EQ(net.parameters().front().to_vector(), before);
+}
+
 TEST(Training, OnePassOverAFashionMnistSubset) {
   const std::filesystem::path dir(data::fashion_mnist_default_dir);
   if (!std::filesystem::exists(dir / "train-images-idx3-ubyte.gz")) {

@@ -85,8 +85,9 @@ using EpochCallback = std::function<void(const EpochMetrics&)>;
 /// diverged run): the result then ends with that epoch. Inputs are converted to the model's
 /// dtype batch by batch. The loop runs on a nested
 /// graph (Tape::Scope), so the caller's graph is untouched, and memory stays flat across steps.
-/// Throws Error for an empty training set, a model without parameters, or labels that do not
-/// fit the model's output.
+/// Throws Error, before the first step, for an empty training set, a model without parameters,
+/// or a label outside [0, num_classes) in either set (and later for labels that fit the data
+/// set but not the model's output).
 TrainResult train(Module& model, const data::Dataset& train_set, const data::Dataset* test_set,
                   const TrainConfig& config, const ProgressCallback& on_batch = {},
                   const EpochCallback& on_epoch = {});
