@@ -31,6 +31,7 @@ struct NamedTensor {
 ///
 /// ```cpp
 /// nn::Sequential model = nn::mlp({784, 256, 128, 10}, gen);
+/// new_graph();              // once per step: the graph lives until the next new_graph()
 /// Tensor loss = cross_entropy(model(x), labels);
 /// model.zero_grad();
 /// loss.backward();          // every parameter's grad()

@@ -13,9 +13,13 @@ namespace gradflow::optim {
 ///
 /// ```cpp
 /// optim::Adam opt(model.parameters(), {.lr = 1e-3});
-/// opt.zero_grad();
-/// loss.backward();
-/// opt.step();
+/// for (const Batch& b : batches) {
+///   new_graph();  // release the last step's graph: unlike PyTorch, it lives until this call
+///   Tensor loss = cross_entropy(model(b.x), b.labels);
+///   opt.zero_grad();
+///   loss.backward();
+///   opt.step();
+/// }
 /// ```
 class Optimizer {
  public:
