@@ -50,6 +50,12 @@ Tensor to_tensor(const Var& v, DType dtype) {
 }
 
 Var to_var(const Tensor& t) {
+  detail::check_defined(t, "to_var");
+  if (t.numel() != 1) {
+    detail::fail("to_var: the tensor has shape " + t.shape().str() + " (" +
+                 std::to_string(t.numel()) + " elements); a Var is one number (reduce first, "
+                 "e.g. sum(t))");
+  }
   const double value = t.item();
   Tape& tape = Tape::current();
   if (!detail::needs_grad({&t}, "to_var")) return Var::constant(value);

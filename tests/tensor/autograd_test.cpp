@@ -220,6 +220,8 @@ TEST_F(TensorAutograd, VarTimesTensorAndTensorLossAsVar) {
   EXPECT_DOUBLE_EQ(loss.value(), 4 * 14 + 1);
   EXPECT_NEAR(alpha.grad(), 2 * 2 * 14, 1e-12);
   expect_close(x.grad(), tensor({8, 16, 24}, {3}, DType::Float64));
+  // More than one element: the error names to_var, not the item() it calls.
+  expect_error([&] { (void)to_var(x); }, "to_var: the tensor has shape [3] (3 elements)");
 }
 
 TEST_F(TensorAutograd, TensorBackwardReachesVars) {
