@@ -248,15 +248,15 @@ Tensor apply_binary(const Tensor& a, const Tensor& b) {
 
 }  // namespace
 
-template <gates::UnaryGate G>
+template <gates::TableUnaryGate G>
 Tensor apply(const Tensor& x) {
   return apply_unary<G>(x);
 }
-template <gates::ParametricGate G>
+template <gates::TableParametricGate G>
 Tensor apply(const Tensor& x, double c) {
   return apply_param<G>(x, c);
 }
-template <gates::BinaryGate G>
+template <gates::TableBinaryGate G>
 Tensor apply(const Tensor& a, const Tensor& b) {
   return apply_binary<G>(a, b);
 }

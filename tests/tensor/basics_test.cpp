@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <string>
+#include <string_view>
 
 namespace gradflow {
 namespace {
@@ -95,6 +96,19 @@ TEST(TensorBasics, BroadcastingArithmetic) {
   expect_error([&] { (void)(a + Tensor::ones({3}, DType::Float64)); },
                "dtype mismatch: Float32 [2,3] and Float64 [3]");
 }
+
+// A gate outside the table's lists: apply<G> on a tensor is a compile-time error (it was a
+// link error, "undefined reference to apply<G>"), while a Var's apply<G> takes it.
+struct Softplus {
+  static constexpr std::string_view name = "softplus", symbol = "softplus";
+  static constexpr gates::Domain domain = {-3.0, 3.0};
+  static double forward(double x) { return std::log1p(std::exp(x)); }
+  static double local_grad(double x, double) { return 1.0 / (1.0 + std::exp(-x)); }
+};
+template <class G>
+concept AppliesToTensors = requires(const Tensor& t) { apply<G>(t); };
+static_assert(AppliesToTensors<gates::Tanh> && !AppliesToTensors<Softplus>);
+static_assert(requires(const Var& v) { apply<Softplus>(v); });
 
 template <class T, class A>
 concept MaxWith = requires(const T& t, A a) { max(t, a); };

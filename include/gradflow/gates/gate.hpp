@@ -64,6 +64,9 @@ concept BinaryGate = Gate<G> && requires(double x, double y, double out) {
 template <class... Gs>
 struct GateList {
   static constexpr std::size_t size = sizeof...(Gs);
+  /// True when G is one of the list's gates.
+  template <class G>
+  static constexpr bool contains = (std::same_as<G, Gs> || ...);
   /// Calls f.template operator()<G>() for every gate G, in order.
   template <class F>
   static constexpr void for_each(F&& f) {

@@ -268,4 +268,13 @@ using UnaryGates =
     GateList<Neg, Reciprocal, Exp, Log, Sigmoid, Tanh, Relu, Sqrt, Abs, Sin, Cos>;
 using ParametricGates = GateList<AddConst, Scale, SubFrom, DivBy, DivInto, PowConst, ConstPow>;
 
+/// A gate of the lists above: the tensor layer's apply<G> is compiled for these only, so a gate
+/// of your own is a compile-time error there (a Var's apply<G> takes any gate).
+template <class G>
+concept TableUnaryGate = UnaryGate<G> && UnaryGates::contains<G>;
+template <class G>
+concept TableParametricGate = ParametricGate<G> && ParametricGates::contains<G>;
+template <class G>
+concept TableBinaryGate = BinaryGate<G> && BinaryGates::contains<G>;
+
 }  // namespace gradflow::gates

@@ -4,6 +4,7 @@
 /// gate table (gates/table.hpp) applied element by element, with NumPy broadcasting.
 
 #include <gradflow/gates/gate.hpp>
+#include <gradflow/gates/table.hpp>
 #include <gradflow/tensor/tensor_type.hpp>
 
 #include <concepts>
@@ -16,12 +17,13 @@ namespace gradflow {
 
 /// Applies a gate of the table (gates::UnaryGates, ParametricGates, BinaryGates) elementwise,
 /// with broadcasting for binary gates: apply<gates::Tanh>(t) is tanh(t). Defined for the gates
-/// in the table's lists (a gate added there works here with no new code).
-template <gates::UnaryGate G>
+/// in the table's lists (a gate added there works here with no new code); any other gate is a
+/// compile-time error (its kernels are compiled into the library, not in your program).
+template <gates::TableUnaryGate G>
 Tensor apply(const Tensor& x);
-template <gates::ParametricGate G>
+template <gates::TableParametricGate G>
 Tensor apply(const Tensor& x, double c);
-template <gates::BinaryGate G>
+template <gates::TableBinaryGate G>
 Tensor apply(const Tensor& a, const Tensor& b);
 
 // ---- elementwise: binary gates, broadcasting ----------------------------------------------
