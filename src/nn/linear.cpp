@@ -34,10 +34,20 @@ Linear::Linear(std::int64_t in_features, std::int64_t out_features, LinearOption
 
 Tensor Linear::forward(const Tensor& input) {
   if (input.dim() < 1 || input.size(-1) != in_) {
+    // Flattening is the fix only when the features are there, spread over the trailing axes.
+    std::int64_t trailing = 1;
+    for (std::int64_t d = 1; d < input.dim(); ++d) trailing *= input.size(d);
+    const bool images = input.dim() > 2 && trailing == in_;
     detail::fail(describe() + ": the input of shape " + input.shape().str() + " should end in " +
-                 std::to_string(in_) +
-                 " features; flatten images first "
-                 "(nn::Flatten)");
+                 std::to_string(in_) + " features" +
+                 (images ? "; flatten it first (nn::Flatten)" : ""));
+  }
+  if (input.dtype() != weight().dtype()) {
+    detail::fail(describe() + ": the input is " + std::string(dtype_name(input.dtype())) + " " +
+                 input.shape().str() + " and the layer's parameters are " +
+                 std::string(dtype_name(weight().dtype())) + "; convert the input with .to(" +
+                 "DType::" + std::string(dtype_name(weight().dtype())) +
+                 ") or build the layer with that dtype");
   }
   const Tensor y = matmul(input, weight().t());
   return has_bias_ ? y + bias() : y;

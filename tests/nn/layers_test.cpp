@@ -63,7 +63,24 @@ TEST(Linear, WrongInputSizeNamesTheLayerAndShape) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("Linear(4, 3)"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("[2,5]"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("Flatten"), std::string::npos) << e.what();
   }
+  // Images whose pixels are the features: the message says to flatten them.
+  const auto message_of = [&](const Tensor& input) -> std::string {
+    try {
+      layer(input);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "no Error";
+  };
+  EXPECT_EQ(message_of(Tensor::zeros({3, 2, 2})),
+            "Linear(4, 3): the input of shape [3,2,2] should end in 4 features; flatten it "
+            "first (nn::Flatten)");
+  // A dtype that differs from the parameters' is named as such, not as a matmul mismatch.
+  EXPECT_EQ(message_of(Tensor::zeros({2, 4}, DType::Float64)),
+            "Linear(4, 3): the input is Float64 [2,4] and the layer's parameters are Float32; "
+            "convert the input with .to(DType::Float32) or build the layer with that dtype");
 }
 
 TEST(Conv2d, ShapeAndGradcheck) {
