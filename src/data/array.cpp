@@ -18,7 +18,7 @@ std::size_t dtype_size(DType dtype) noexcept { return dtype == DType::Float32 ? 
 std::string shape_string(const std::vector<std::int64_t>& shape) {
   std::string s = "[";
   for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (i > 0) s += ", ";
+    if (i > 0) s += ",";
     s += std::to_string(shape[i]);
   }
   return s + "]";

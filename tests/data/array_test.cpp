@@ -21,7 +21,7 @@ TEST(Array, HoldsValuesOfItsShape) {
 }
 
 TEST(Array, RefusesAShapeThatDoesNotMatchTheValues) {
-  EXPECT_NE(error_of([] { Array({2, 3}, std::vector<double>(5)); }).find("[2, 3] holds 6"),
+  EXPECT_NE(error_of([] { Array({2, 3}, std::vector<double>(5)); }).find("[2,3] holds 6"),
             std::string::npos);
   EXPECT_NE(error_of([] { Array({-1}, std::vector<std::int64_t>{}); }).find("negative"),
             std::string::npos);

@@ -218,7 +218,7 @@ TEST(Safetensors, CheckSaysWhichTensorDiffers) {
   auto wrong = spec;
   wrong[2].shape = {3, 2};
   std::string message = error_of([&] { check(t, wrong, "m.safetensors"); });
-  EXPECT_NE(message.find("m.safetensors: tensor 'layer.weight' has shape [2, 3], expected [3, 2]"),
+  EXPECT_NE(message.find("m.safetensors: tensor 'layer.weight' has shape [2,3], expected [3,2]"),
             std::string::npos) << message;
 
   wrong = spec;

@@ -117,7 +117,7 @@ TEST_F(Eval, FileWhoseTensorsAreAnotherArchitecture) {
 TEST_F(Eval, ModelForAnotherDataSet) {
   if (!fashion_mnist_installed()) GTEST_SKIP() << "apt-get install dataset-fashion-mnist";
   expect_bad_input(run_gradflow({"eval", "--load", model(), "--data", "fashion-mnist"}),
-                   "needs a model for samples of shape [1, 28, 28] and 10 classes");
+                   "needs a model for samples of shape [1,28,28] and 10 classes");
 }
 
 TEST_F(Eval, UnknownDataSet) {

@@ -75,7 +75,7 @@ struct Array {
   void check_dtype(DType wanted) const;
 };
 
-/// "[2, 100]": a shape as the error messages print it.
+/// "[2,100]": a shape as every error message prints it (as Shape::str() does).
 std::string shape_string(const std::vector<std::int64_t>& shape);
 
 }  // namespace gradflow::data
