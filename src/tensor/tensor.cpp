@@ -91,7 +91,11 @@ void check_same_dtype(const Tensor& a, const Tensor& b, std::string_view op) {
 }
 
 void check_defined(const Tensor& t, std::string_view op) {
-  if (!t.defined()) fail(std::string(op) + ": the tensor is undefined (default-constructed)");
+  if (!t.defined()) {
+    fail(std::string(op) + ": the tensor is undefined (default-constructed, or the grad() of a "
+         "tensor no gradient reached; a computed tensor keeps its gradient only after "
+         "retain_grad())");
+  }
 }
 
 void fail_data_access(const Tensor& t, DType wanted) {

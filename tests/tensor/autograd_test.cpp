@@ -159,6 +159,11 @@ TEST_F(TensorAutograd, RetainGradShowsIntermediates) {
   sum(h * h).backward();
   expect_close(h.grad(), tensor({4, 8}, {2}, DType::Float64));
   EXPECT_FALSE((x * 2.0).grad().defined());
+  // Using that undefined gradient says where it may have come from.
+  Tensor not_retained = x * 3.0;
+  sum(not_retained).backward();
+  expect_error([&] { (void)(not_retained.grad() + 1.0); },
+               "a computed tensor keeps its gradient only after retain_grad()");
 }
 
 // A Linear layer's x Wᵀ: the gradient of Wᵀ is computed in W's layout (permuted for Wᵀ).
