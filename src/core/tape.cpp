@@ -152,9 +152,8 @@ void Tape::allow_leaf(const void* leaf) {
   side_records_ = true;  // so that clear() forgets them
 }
 
-bool Tape::allows(const void* leaf) const noexcept {
-  return !isolated_ ||
-         std::find(allowed_leaves_.begin(), allowed_leaves_.end(), leaf) != allowed_leaves_.end();
+bool Tape::allowed(const void* leaf) const noexcept {
+  return std::find(allowed_leaves_.begin(), allowed_leaves_.end(), leaf) != allowed_leaves_.end();
 }
 
 void Tape::fail_stale(std::string_view op) {

@@ -170,12 +170,13 @@ void accumulate(GradCell& cell, Tensor g) {
     fail("backward: a gradient of shape " + g.shape().str() + " reached a tensor of shape " +
          cell.shape.str() + " (a bug in gradflow's tensor layer; please report it)");
   }
+  // Before any conversion: a gradient an isolated tape drops is not worth converting.
+  if (cell.leaf && !Tape::current().allows(&cell)) return;  // Note [Isolated tapes] in tape.hpp
   if (g.dtype() != cell.dtype) g = copy_values(g.detach().to(cell.dtype));
   if (!cell.leaf) {
     accumulate_owned(cell, std::move(g));
     return;
   }
-  if (!Tape::current().allows(&cell)) return;  // Note [Isolated tapes] in tape.hpp
   const std::lock_guard lock(cell.grad_mutex);  // Note [Leaves shared by threads]
   accumulate_owned(cell, std::move(g));
 }

@@ -365,8 +365,8 @@ ConvGeometry conv_geometry(const Tensor& input, const Tensor& weight, const Tens
     }
     return true;
   };
-  if (!fits({g.c, ph, pw}) || !fits({g.c, g.h, g.w}) || !fits({g.c, g.kh, g.kw, g.oh, g.ow}) ||
-      !fits({g.f, g.oh, g.ow})) {
+  // (c h w needs no test of its own: ph >= h and pw >= w.)
+  if (!fits({g.c, ph, pw}) || !fits({g.c, g.kh, g.kw, g.oh, g.ow}) || !fits({g.f, g.oh, g.ow})) {
     fail_conv(op, input, weight,
               "with stride " + std::to_string(stride) + " and padding " +
                   std::to_string(padding) + ", an image's padded input, columns or output has " +

@@ -226,7 +226,7 @@ class Tape {
   /// until the graph is cleared.
   void allow_leaf(const void* leaf);
   /// True unless the tape is isolated and `leaf` was not allowed.
-  bool allows(const void* leaf) const noexcept;
+  bool allows(const void* leaf) const noexcept { return !isolated_ || allowed(leaf); }
 
   // ---- inspection --------------------------------------------------------------------------
 
@@ -301,6 +301,7 @@ class Tape {
   }
   [[noreturn]] static void fail_stale(std::string_view op);
   void prepare_adjoints();
+  bool allowed(const void* leaf) const noexcept;  // allows() on an isolated tape
   void flush_persistent(const double* delta, Slot output);
 
   TapeEntry* entries_ = nullptr;

@@ -5,13 +5,10 @@
 #include <gradflow/viz/gate_label.hpp>
 
 #include <cmath>
-#include <cstdio>
 
 namespace gradflow::cli {
 
 namespace {
-
-
 
 std::string call(std::string_view gate, const std::vector<double>& inputs) {
   std::string s = std::string(gate) + "(";

@@ -9,6 +9,7 @@
 #include "grad/diagnose.hpp"
 #include "grad/report.hpp"
 #include "grad/trace.hpp"
+#include "number_text.hpp"
 #include "output_files.hpp"
 #include "temp_file.hpp"
 
@@ -26,7 +27,6 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 namespace gradflow::cli {
 
@@ -125,9 +125,8 @@ int run_grad(GradOptions& o) {
     return bad_input(e.what());
   }
   if (!(o.step > 0.0) || !std::isfinite(o.step)) {
-    std::ostringstream text;  // as given: "0", "-1", "inf" (std::to_string writes 0.000000)
-    text << o.step;
-    return bad_input("--step " + text.str() +
+    // as given: "0", "-1", "inf" (std::to_string writes 0.000000)
+    return bad_input("--step " + number_text(o.step) +
                      ": the finite-difference step must be positive and finite");
   }
   // Every output is checked before the first is written, so that bad input never leaves some

@@ -7,7 +7,6 @@
 #include <gradflow/viz/gate_label.hpp>
 
 #include <cmath>
-#include <cstdio>
 #include <set>
 #include <string_view>
 

@@ -6,13 +6,6 @@
 
 namespace gradflow::cli {
 
-std::optional<int> first_non_finite_epoch(const std::vector<nn::EpochMetrics>& epochs) {
-  for (const nn::EpochMetrics& m : epochs) {
-    if (!std::isfinite(m.loss)) return m.epoch;
-  }
-  return std::nullopt;
-}
-
 std::optional<std::string> first_non_finite_parameter(const nn::Module& model) {
   for (const nn::NamedTensor& p : model.named_parameters()) {
     for (const double v : p.tensor.to_vector()) {

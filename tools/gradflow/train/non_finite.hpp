@@ -1,20 +1,14 @@
 #pragma once
 /// @file
-/// Finding where training went non-finite (NaN or infinite), for `gradflow train` and `gradflow
+/// Finding where a model went non-finite (NaN or infinite), for `gradflow train` and `gradflow
 /// eval`, which then exit with status 3 (as `gradflow grad` does) instead of reporting success.
 
 #include <gradflow/nn/module.hpp>
-#include <gradflow/nn/train.hpp>
 
 #include <optional>
 #include <string>
-#include <vector>
 
 namespace gradflow::cli {
-
-/// The 1-based number of the first epoch whose training loss is NaN or infinite; none if all
-/// are finite.
-std::optional<int> first_non_finite_epoch(const std::vector<nn::EpochMetrics>& epochs);
 
 /// The name of the first parameter of `model` (as in named_parameters()) holding a NaN or an
 /// infinity; none if all are finite.

@@ -14,6 +14,7 @@
 #include <gradflow/nn/checkpoint.hpp>
 #include <gradflow/nn/metrics.hpp>
 #include <gradflow/nn/serialize.hpp>
+#include <gradflow/nn/train.hpp>
 #include <gradflow/tensor/random.hpp>
 #include <gradflow/tensor/tensor_type.hpp>
 
@@ -23,6 +24,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -150,7 +152,12 @@ int run_train(const TrainArgs& args) {
   // A diverged run is a failure, as a non-finite result of `grad` is: exit status 3, and
   // nothing that would pass for a model is written (over an older one, perhaps). The metrics
   // CSV stays, since its rows show where the loss went.
-  const std::optional<int> diverged = first_non_finite_epoch(report.result.epochs);
+  // nn::train stops after the first epoch whose loss is not finite, so only the last can be.
+  const std::vector<nn::EpochMetrics>& epochs = report.result.epochs;
+  const std::optional<int> diverged =
+      !epochs.empty() && !std::isfinite(epochs.back().loss)
+          ? std::optional<int>(epochs.back().epoch)
+          : std::nullopt;
   const std::optional<std::string> bad_parameter =
       diverged ? std::nullopt : first_non_finite_parameter(model);
   if (diverged || bad_parameter) {
