@@ -186,6 +186,14 @@ TEST_F(ThreadPool, TensorOpsFromSeveralUserThreadsMatchOneThread) {
 }
 
 TEST_F(ThreadPool, AChildProcessAfterForkRunsKernels) {
+#if defined(__SANITIZE_ADDRESS__)
+  // GCC 12's ASan allocator takes no lock around fork(): when a parent's worker is inside it
+  // (freeing its finished task) at the fork, the child's first allocation waits forever on the
+  // lock that thread held. Seen once in four ASan runs (a new worker in the child, stuck in
+  // ASan's thread start, while the child joined it). glibc's malloc locks its arenas around
+  // fork(), so the Release run checks this.
+  GTEST_SKIP() << "ASan's allocator is not fork-safe in a multithreaded parent";
+#else
   set_num_threads(2);
   parallel_for(2, 1, [](std::int64_t, std::int64_t) {});  // the parent's pool exists
   const pid_t pid = fork();
@@ -207,6 +215,7 @@ TEST_F(ThreadPool, AChildProcessAfterForkRunsKernels) {
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+#endif
 }
 
 }  // namespace
