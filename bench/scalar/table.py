@@ -60,6 +60,10 @@ def main():
         print()
         print(f"The seed circuit on a bare tape (same gates and sweep, no checks): "
               f"{fmt_time(bare)}.")
+    lean = g("seed-circuit", "time_per_gradient_bare_tape_lean_sweep")
+    if lean is not None:
+        print(f"The same entries swept with no tests at all (as Adept and Stan sweep): "
+              f"{fmt_time(lean)}.")
     if torch:
         print()
         print("| workload | figure | gradflow | PyTorch | gradflow ÷ PyTorch |")
