@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <limits>
 #include <span>
 #include <vector>
@@ -29,6 +30,21 @@ TEST_F(FusedPrimitives, EmptySpansGiveTheIdentityAsAConstant) {
   EXPECT_TRUE(log_sum_exp(none).is_constant());
   EXPECT_EQ(log_sum_exp(none).value(), -std::numeric_limits<double>::infinity());
   EXPECT_TRUE(dot(none, std::span<const double>()).is_constant());
+}
+
+TEST_F(FusedPrimitives, BracedListsWorkLikeSpans) {
+  Var x = 0.5, y = -1.0, z = 2.0;
+  const Var s = sum({x, y, z});
+  const Var p = prod({x, y, z});
+  const Var l = log_sum_exp({x, y, z});
+  EXPECT_EQ(s.value(), 1.5);
+  EXPECT_EQ(p.value(), -1.0);
+  EXPECT_DOUBLE_EQ(l.value(), std::log(std::exp(0.5) + std::exp(-1.0) + std::exp(2.0)));
+  (s + p + l).backward();
+  // d/dx of x + y + z, xyz and log-sum-exp: 1 + yz + softmax_x.
+  const double softmax_x = std::exp(0.5 - l.value());
+  EXPECT_DOUBLE_EQ(x.grad(), 1.0 + (-1.0 * 2.0) + softmax_x);
+  EXPECT_TRUE(sum({}).is_constant());
 }
 
 TEST_F(FusedPrimitives, AllConstantInputsGiveAConstant) {

@@ -6,6 +6,7 @@
 
 #include <gradflow/scalar/var.hpp>
 
+#include <initializer_list>
 #include <span>
 
 namespace gradflow {
@@ -28,5 +29,13 @@ Var dot(std::span<const Var> xs, std::span<const double> weights);
 /// respect to mu and sigma:  d/dmu = sum (y_i-mu)/sigma^2,  d/dsigma = sum ((y_i-mu)^2/sigma^3
 /// - 1/sigma). Throws Error if sigma is not positive.
 Var normal_lpdf(std::span<const double> y, const Var& mu, const Var& sigma);
+
+// A braced list, `sum({x, y, z})`, does not convert to a std::span before C++26; these take it
+// directly. A double in the list becomes a leaf, as in `Var x = 2.0`.
+inline Var sum(std::initializer_list<Var> xs) { return sum(std::span(xs.begin(), xs.size())); }
+inline Var prod(std::initializer_list<Var> xs) { return prod(std::span(xs.begin(), xs.size())); }
+inline Var log_sum_exp(std::initializer_list<Var> xs) {
+  return log_sum_exp(std::span(xs.begin(), xs.size()));
+}
 
 }  // namespace gradflow
