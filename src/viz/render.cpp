@@ -1,5 +1,6 @@
 // render: runs Graphviz's `dot` as a child process. The DOT text goes through a temporary file
-// and dot's messages come back through another, so that neither side can block on a full pipe.
+// and dot's messages (and render_image's image) come back through others, so that neither side
+// can block on a full pipe.
 
 #include <gradflow/viz/render.hpp>
 
@@ -11,6 +12,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <spawn.h>
 #include <string>
 #include <sys/stat.h>
@@ -104,11 +106,12 @@ std::string trim(std::string s) {
   return s;
 }
 
-}  // namespace
-
-bool graphviz_available() { return program_exists(dot_program()); }
-
-void render(std::string_view dot_source, const std::filesystem::path& file, ImageFormat format) {
+// Runs `dot` on `dot_source`. The image goes where `output_option` says ("-oFILE"), or, without
+// one, to dot's standard output, which is the file `standard_output`. Errors name `file`, the
+// image's file as the caller knows it.
+void run_dot(std::string_view dot_source, ImageFormat format,
+             const std::optional<std::string>& output_option, const std::string& standard_output,
+             const std::filesystem::path& file) {
   const std::string program = dot_program();
   if (!program_exists(program)) detail::fail(kNotInstalled);
 
@@ -117,9 +120,9 @@ void render(std::string_view dot_source, const std::filesystem::path& file, Imag
   TempFile messages("err");
 
   const std::string type = format == ImageFormat::svg ? "-Tsvg" : "-Tpng";
-  const std::string output = "-o" + file.string();
+  std::vector<std::string> args = {program, type};
+  if (output_option) args.push_back(*output_option);
   // PNG at 144 dpi: Graphviz's default 96 makes the wire labels hard to read.
-  std::vector<std::string> args = {program, type, output};
   if (format == ImageFormat::png) args.emplace_back("-Gdpi=144");
   args.push_back(input.path());
   std::vector<char*> argv;
@@ -129,7 +132,8 @@ void render(std::string_view dot_source, const std::filesystem::path& file, Imag
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, standard_output.c_str(), O_WRONLY,
+                                   0);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, messages.path().c_str(), O_WRONLY,
                                    0);
   pid_t pid = 0;
@@ -150,12 +154,29 @@ void render(std::string_view dot_source, const std::filesystem::path& file, Imag
   }
 }
 
+}  // namespace
+
+bool graphviz_available() { return program_exists(dot_program()); }
+
+void render(std::string_view dot_source, const std::filesystem::path& file, ImageFormat format) {
+  run_dot(dot_source, format, "-o" + file.string(), "/dev/null", file);
+}
+
 void render(std::string_view dot_source, const std::filesystem::path& file) {
   const std::string ext = file.extension().string();
   if (ext == ".svg") return render(dot_source, file, ImageFormat::svg);
   if (ext == ".png") return render(dot_source, file, ImageFormat::png);
   detail::fail("render: cannot tell the image format of " + file.string() +
                " from its extension; use .svg or .png, or pass an ImageFormat");
+}
+
+std::string render_image(std::string_view dot_source, ImageFormat format,
+                         const std::filesystem::path& file) {
+  // dot writes the image to its standard output, so that it never learns the temporary's
+  // name and none of its messages can show it in place of `file`.
+  const TempFile image("image");
+  run_dot(dot_source, format, std::nullopt, image.path(), file);
+  return image.read_all();
 }
 
 }  // namespace gradflow

@@ -65,6 +65,32 @@ TEST(Render, DotErrorsAreReported) {
   }
 }
 
+TEST(Render, ImageAsBytesWritesNoFile) {
+  if (!graphviz_available()) GTEST_SKIP() << "Graphviz (dot) is not installed";
+  const auto svg = temp_path("bytes.svg");
+  const std::string s = render_image(notes_dot(), ImageFormat::svg, svg);
+  EXPECT_NE(s.find("<svg"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(svg));
+  const std::string p = render_image(notes_dot(), ImageFormat::png, temp_path("bytes.png"));
+  ASSERT_GT(p.size(), 8u);
+  EXPECT_EQ(p.substr(1, 3), "PNG");
+}
+
+// The error names the caller's file, not the temporary file the image passed through.
+TEST(Render, ImageAsBytesErrorsNameTheCallersFile) {
+  if (!graphviz_available()) GTEST_SKIP() << "Graphviz (dot) is not installed";
+  const auto svg = temp_path("bad-bytes.svg");
+  try {
+    (void)render_image("digraph { this is not dot ", ImageFormat::svg, svg);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind("render: Graphviz could not write " + svg.string(), 0), 0u) << what;
+    EXPECT_EQ(what.find("gradflow-image-"), std::string::npos) << what;
+  }
+  EXPECT_FALSE(std::filesystem::exists(svg));
+}
+
 TEST(Render, UnknownExtension) {
   EXPECT_THROW(render("digraph {}", temp_path("x.gif")), Error);
 }

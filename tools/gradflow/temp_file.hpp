@@ -1,7 +1,6 @@
 #pragma once
 /// @file
-/// A temporary file that removes itself, for what a child process (gnuplot, Graphviz) reads or
-/// writes.
+/// A temporary file that removes itself, for what a child process (gnuplot) reads or writes.
 
 #include <string>
 

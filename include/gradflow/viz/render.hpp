@@ -4,6 +4,7 @@
 /// Graphviz is needed only by programs that render, and only at run time).
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace gradflow {
@@ -19,6 +20,13 @@ void render(std::string_view dot_source, const std::filesystem::path& file, Imag
 /// As above, with the format taken from the file's extension (.svg or .png); throws Error for
 /// any other extension.
 void render(std::string_view dot_source, const std::filesystem::path& file);
+
+/// The image of `dot_source` rendered as `format`, returned instead of written: for a caller
+/// that writes it to `file` itself once other work has succeeded, so that a Graphviz failure
+/// leaves `file` as it was. Nothing is written to `file`; the errors are render()'s and name
+/// `file`, never the temporary file the image passes through.
+std::string render_image(std::string_view dot_source, ImageFormat format,
+                         const std::filesystem::path& file);
 
 /// True when the `dot` program can be found (render would not fail for want of Graphviz).
 bool graphviz_available();

@@ -11,7 +11,6 @@
 #include "grad/trace.hpp"
 #include "number_text.hpp"
 #include "output_files.hpp"
-#include "temp_file.hpp"
 
 #include <gradflow/check/gradcheck.hpp>
 #include <gradflow/viz/dot.hpp>
@@ -61,23 +60,6 @@ void write_file(const std::string& path, const std::string& text) {
     throw gradflow::Error("cannot write " + path +
                           (errno != 0 ? std::string(": ") + std::strerror(errno) : std::string()));
   }
-}
-
-// The image Graphviz draws of `dot`, rendered into a temporary file and returned. Its error
-// messages name the file it wrote, so the temporary name in them becomes `file`'s.
-std::string rendered(const std::string& dot, const std::string& file, ImageFormat format) {
-  const TempFile image("image");
-  try {
-    render(dot, image.path(), format);
-  } catch (const gradflow::Error& e) {
-    std::string message = e.what();
-    for (std::size_t at = message.find(image.path()); at != std::string::npos;
-         at = message.find(image.path(), at + file.size())) {
-      message.replace(at, image.path().size(), file);
-    }
-    throw gradflow::Error(message);
-  }
-  return image.read();
 }
 
 // All of standard input. Read with read(2), since a stream would take a read error (standard
@@ -202,9 +184,9 @@ int run_grad(GradOptions& o) {
     // without, say) leaves every file as it was; only the writes themselves come last.
     try {
       const std::string svg =
-          o.svg_file.empty() ? "" : rendered(dot, o.svg_file, ImageFormat::svg);
+          o.svg_file.empty() ? "" : render_image(dot, ImageFormat::svg, o.svg_file);
       const std::string png =
-          o.png_file.empty() ? "" : rendered(dot, o.png_file, ImageFormat::png);
+          o.png_file.empty() ? "" : render_image(dot, ImageFormat::png, o.png_file);
       if (!o.svg_file.empty()) write_file(o.svg_file, svg);
       if (!o.png_file.empty()) write_file(o.png_file, png);
       if (!o.dot_file.empty()) write_file(o.dot_file, dot);
