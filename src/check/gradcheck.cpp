@@ -1,4 +1,5 @@
 #include <gradflow/check/gradcheck.hpp>
+#include <gradflow/core/gradcheck_options.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -8,18 +9,6 @@
 namespace gradflow {
 
 namespace {
-
-void validate(const GradcheckOptions& o, std::size_t inputs) {
-  if (!(o.step > 0.0) || !std::isfinite(o.step)) {
-    detail::fail("gradcheck: step must be positive and finite, got " + detail::number_str(o.step) +
-                 "; 1e-6 suits functions of inputs around 1 (scale it with the inputs)");
-  }
-  if (!(o.rtol >= 0.0) || !(o.atol >= 0.0)) {
-    detail::fail("gradcheck: tolerances must be non-negative, got rtol " +
-                 detail::number_str(o.rtol) + " and atol " + detail::number_str(o.atol));
-  }
-  if (inputs == 0) detail::fail("gradcheck: no inputs to differentiate with respect to");
-}
 
 // f at `point`, computed without recording.
 double evaluate(const ScalarFunction& f, const std::vector<double>& point) {
@@ -34,7 +23,9 @@ double evaluate(const ScalarFunction& f, const std::vector<double>& point) {
 
 GradcheckResult gradcheck(const ScalarFunction& f, std::span<const double> at,
                           const GradcheckOptions& options) {
-  validate(options, at.size());
+  detail::check_gradcheck_options(
+      "gradcheck", options.step, options.rtol, options.atol, at.size(),
+      "; 1e-6 suits functions of inputs around 1 (scale it with the inputs)");
   Tape::Scope scope;  // a graph of our own; the caller's stays as it was
   scope.tape().set_isolated(true);  // and so do its Params' and leaves' gradients
   GradcheckResult result;

@@ -6,6 +6,7 @@
 #include "kernels.hpp"
 
 #include <gradflow/core/error.hpp>
+#include <gradflow/core/gradcheck_options.hpp>
 #include <gradflow/tensor/gradcheck.hpp>
 
 #include <cmath>
@@ -35,16 +36,8 @@ std::vector<double> outputs_at(const TensorFunction& f, const std::vector<Tensor
 
 TensorGradcheckResult tensor_gradcheck(const TensorFunction& f, const std::vector<Tensor>& inputs,
                                        const TensorGradcheckOptions& options) {
-  if (!(options.step > 0.0) || !std::isfinite(options.step)) {
-    detail::fail("tensor_gradcheck: step must be positive and finite, got " +
-                 detail::number_str(options.step));
-  }
-  if (!(options.rtol >= 0.0) || !(options.atol >= 0.0)) {
-    detail::fail("tensor_gradcheck: tolerances must be non-negative, got rtol " +
-                 detail::number_str(options.rtol) + " and atol " +
-                 detail::number_str(options.atol));
-  }
-  if (inputs.empty()) detail::fail("tensor_gradcheck: no inputs to differentiate with respect to");
+  detail::check_gradcheck_options("tensor_gradcheck", options.step, options.rtol, options.atol,
+                                  inputs.size());
   for (const Tensor& t : inputs) {
     detail::check_defined(t, "tensor_gradcheck");
     if (t.dtype() != DType::Float64) {
