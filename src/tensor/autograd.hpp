@@ -118,7 +118,8 @@ class Saved {
 Tensor make_view(const Tensor& t, const Shape& shape, const Shape& strides, std::int64_t offset);
 /// A contiguous copy of t's values (no recording).
 Tensor copy_values(const Tensor& t);
-/// dst (any strides) += src broadcast to dst's shape (no recording). dst and src same dtype.
+/// dst (any strides) += src broadcast to dst's shape, or summed over the axes where dst
+/// broadcasts to src's (reduce_to), no recording. dst and src same dtype.
 void add_into(const Tensor& dst, const Tensor& src);
 /// Error "op: dtype mismatch: Float32 and Float64 (...)".
 void check_same_dtype(const Tensor& a, const Tensor& b, std::string_view op);

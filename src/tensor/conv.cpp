@@ -372,12 +372,11 @@ ConvGeometry conv_geometry(const Tensor& input, const Tensor& weight, const Tens
                   std::to_string(padding) + ", an image's padded input, columns or output has " +
                   "more elements than int64 can count");
   }
-  // The batch's output must be a shape a tensor can have (check_shape's rule, a 0 counted as
-  // 1); conv2d_max_pool2d pools it before making it.
-  if (!fits({std::max<std::int64_t>(g.n, 1), std::max<std::int64_t>(g.f, 1), g.oh, g.ow})) {
+  // The batch's output must be a shape a tensor can have; conv2d_max_pool2d pools it before
+  // making it.
+  if (const Shape out{g.n, g.f, g.oh, g.ow}; !extents_fit_int64(out)) {
     fail_conv(op, input, weight,
-              "the output " + Shape{g.n, g.f, g.oh, g.ow}.str() +
-                  " has more elements than int64 can count");
+              "the output " + out.str() + " has more elements than int64 can count");
   }
   if (bias.defined()) {
     detail::check_same_dtype(input, bias, op);

@@ -56,7 +56,9 @@ void add_into(const Tensor& dst, const Tensor& src) {
     });
     return;
   }
-  const Shape shape = broadcast_shapes(dst.shape(), src.shape(), "add_into");
+  // One of the two broadcasts to the other's shape (see autograd.hpp), so the loop runs over a
+  // tensor's shape, whose count fits int64 without a test.
+  const Shape shape = broadcast_to_either(dst.shape(), src.shape(), "add_into");
   const Shape dstr = broadcast_strides(dst, shape);
   const Shape sstr = broadcast_strides(src, shape);
   dispatch(dst.dtype(), [&]<class T>() {

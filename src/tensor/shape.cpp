@@ -33,27 +33,6 @@ void Shape::push_back(std::int64_t d) {
 }
 
 namespace {
-/// A shape's extents, multiplied in one pass. `fits`: whether they multiply, a 0 counted as 1,
-/// to at most INT64_MAX: the rule for a shape a tensor may have. An empty tensor is held to it
-/// too, so that its strides and the strided loops' merged extents (products of extents, a 0
-/// counted as 1) fit as well.
-struct ExtentsProduct {
-  std::int64_t numel = 1;  // meaningful only when fits
-  bool fits = true;
-  bool negative = false;   // some extent is negative
-};
-
-ExtentsProduct multiply_extents(const std::int64_t* dims, std::size_t rank) noexcept {
-  std::int64_t nonzero = 1;
-  bool overflowed = false, empty = false, negative = false;
-  for (std::size_t i = 0; i < rank; ++i) {
-    overflowed |= __builtin_mul_overflow(nonzero, dims[i] == 0 ? 1 : dims[i], &nonzero);
-    empty |= dims[i] == 0;
-    negative |= dims[i] < 0;
-  }
-  return {empty ? 0 : nonzero, !overflowed, negative};
-}
-
 /// `origin`: how the op came to the shape, when the caller did not give it (" (the broadcast
 /// of [2,1] and [1,3])").
 [[noreturn]] void fail_too_many(const Shape& shape, const char* op,
@@ -67,17 +46,20 @@ ExtentsProduct multiply_extents(const std::int64_t* dims, std::size_t rank) noex
 }
 }  // namespace
 
-std::int64_t Shape::numel() const {
-  const ExtentsProduct p = multiply_extents(dims_.data(), rank_);
-  if (!p.fits) [[unlikely]] fail_too_many(*this, "Shape");
-  return p.numel;
+bool extents_fit_int64(const Shape& shape) noexcept {
+  std::int64_t nonzero = 1;
+  for (std::int64_t d : shape) {
+    if (__builtin_mul_overflow(nonzero, d == 0 ? 1 : d, &nonzero)) return false;
+  }
+  return true;
 }
 
 std::int64_t check_shape(const Shape& shape, const char* op) {
-  const ExtentsProduct p = multiply_extents(shape.data(), shape.size());
-  if (p.negative) detail::fail(std::string(op) + ": negative extent in shape " + shape.str());
-  if (!p.fits) fail_too_many(shape, op);
-  return p.numel;
+  if (std::any_of(shape.begin(), shape.end(), [](std::int64_t d) { return d < 0; })) {
+    detail::fail(std::string(op) + ": negative extent in shape " + shape.str());
+  }
+  if (!extents_fit_int64(shape)) fail_too_many(shape, op);
+  return shape.numel();
 }
 
 std::string Shape::str() const {
@@ -112,7 +94,7 @@ Shape contiguous_strides(const Shape& shape) {
   return strides;
 }
 
-Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
+Shape detail::broadcast_to_either(const Shape& a, const Shape& b, const char* op) {
   const std::size_t rank = a.size() > b.size() ? a.size() : b.size();
   Shape out;
   for (std::size_t i = 0; i < rank; ++i) {
@@ -127,8 +109,14 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
     }
     out.push_back(da == 1 ? db : da);
   }
-  // Checked here, under the broadcasting op's name: the op allocates its result next.
-  if (!multiply_extents(out.data(), out.size()).fits) {
+  return out;
+}
+
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
+  Shape out = detail::broadcast_to_either(a, b, op);
+  // Checked here, under the broadcasting op's name: the op allocates its result next. Two
+  // shapes that fit may broadcast to one that does not ([2^40,1] and [1,2^40]).
+  if (!extents_fit_int64(out)) {
     fail_too_many(out, op, " (the broadcast of " + a.str() + " and " + b.str() + ")");
   }
   return out;

@@ -11,6 +11,7 @@
 #include <gradflow/core/error.hpp>
 #include <gradflow/tensor/ops.hpp>
 
+#include <algorithm>
 #include <numeric>
 #include <string>
 
@@ -82,8 +83,7 @@ Shape infer_shape(const Shape& wanted, std::int64_t numel, const char* op, const
   };
   Shape s = wanted;
   int unknown = -1;
-  std::int64_t known = 1;  // the given extents' product, a 0 counted as 1 (check_shape's rule)
-  bool overflowed = false, zero = false;
+  Shape given;  // the extents other than the -1
   for (std::size_t d = 0; d < s.size(); ++d) {
     if (s[d] == -1) {
       if (unknown >= 0) detail::fail(std::string(op) + ": only one extent may be -1 in " + wanted.str());
@@ -91,18 +91,18 @@ Shape infer_shape(const Shape& wanted, std::int64_t numel, const char* op, const
     } else if (s[d] < 0) {
       detail::fail(std::string(op) + ": negative extent in " + wanted.str());
     } else {
-      overflowed |= __builtin_mul_overflow(known, s[d] == 0 ? 1 : s[d], &known);
-      if (s[d] == 0) zero = true;
+      given.push_back(s[d]);
     }
   }
-  if (overflowed) {
-    // No tensor has such a shape (check_shape's rule), whatever the input's size.
+  const bool zero = std::find(given.begin(), given.end(), 0) != given.end();
+  if (!extents_fit_int64(given)) {
+    // No tensor has such a shape, whatever the input's size.
     detail::fail(std::string(op) + ": target shape " + wanted.str() +
                  (zero ? ": its nonzero extents multiply to more than fit in int64"
                        : " has more elements than fit in int64") +
                  " (the input " + from.str() + " has " + std::to_string(numel) + " elements)");
   }
-  if (zero) known = 0;
+  const std::int64_t known = given.numel();  // fits, as tested
   if (unknown >= 0) {
     if (known == 0 || numel % known != 0) fail_size();
     s[static_cast<std::size_t>(unknown)] = numel / known;

@@ -209,6 +209,16 @@ TEST(SizeLimits, LargeButValidSizesWork) {
   EXPECT_EQ(conv2d(image(), Tensor::ones({1, 1, 3, 3}), Tensor(), kMax, 0).item(), 9.0);
 }
 
+// The one int64 rule for shapes: the extents multiply to at most INT64_MAX, a 0 counted as 1.
+TEST(SizeLimits, ExtentsFitInt64CountsAZeroAsOne) {
+  EXPECT_TRUE(extents_fit_int64({}));
+  EXPECT_TRUE(extents_fit_int64({kMax}));
+  EXPECT_TRUE(extents_fit_int64({k2to62, 0, 1}));
+  EXPECT_FALSE(extents_fit_int64({k2to62, 2}));
+  EXPECT_FALSE(extents_fit_int64({k2to40, 0, k2to40}));
+  EXPECT_EQ(Shape({k2to62, 0, 1}).numel(), 0);
+}
+
 // A size that fits every check but that no system can allocate (2^61 bytes, beyond any address
 // space) is an Error naming the factory, the shape and the bytes, not a bare std::bad_alloc.
 TEST(SizeLimits, ARefusedAllocationNamesTheOpAndTheShape) {

@@ -40,9 +40,20 @@ class Shape {
 
   /// Appends a dimension; throws Error past kMaxRank.
   void push_back(std::int64_t d);
-  /// Product of the extents (1 for a 0-d shape, 0 when any extent is 0). Throws Error for a
-  /// shape no tensor can have, whose extents overflow int64 (check_shape() rejects it first).
-  std::int64_t numel() const;
+  /// Product of the extents (1 for a 0-d shape, 0 when any extent is 0), for a shape a tensor
+  /// may have (as check_shape() accepts); for one whose extents overflow int64 the count is
+  /// meaningless. To count a shape from elsewhere, call check_shape().
+  std::int64_t numel() const noexcept {
+    // Not checked: every tensor's shape passed check_shape()'s rule when it was made (a
+    // factory's, a reshape's, an expand's, a broadcast's, conv2d's output), or was derived from
+    // such a shape without growing the product of its extents (permute, slice, select,
+    // squeeze, flatten, reductions), so the product fits; checking it again on every call,
+    // kernels included, only cost time. Multiplied unsigned, so that a shape no tensor has
+    // gives a wrong count rather than undefined behaviour.
+    std::uint64_t n = 1;
+    for (std::size_t i = 0; i < rank_; ++i) n *= static_cast<std::uint64_t>(dims_[i]);
+    return static_cast<std::int64_t>(n);
+  }
 
   /// As "[5,10]" (and "[]" for a 0-d shape), the spelling every error message uses.
   std::string str() const;
@@ -61,9 +72,15 @@ class Shape {
 
 std::ostream& operator<<(std::ostream& os, const Shape& s);
 
+/// Whether the extents multiply to at most INT64_MAX, a 0 extent counted as 1 (so that an empty
+/// tensor's strides, and the strided loops' merged extents, fit too): the rule every tensor's
+/// shape obeys. check_shape() and broadcast_shapes() apply it; code that computes a shape of
+/// its own (conv2d's output, reshape's target) tests it and words its own error.
+bool extents_fit_int64(const Shape& shape) noexcept;
+
 /// Checks that `shape` can be a tensor's: no extent negative, and the extents multiply to at
 /// most INT64_MAX (a 0 extent counted as 1, so that an empty tensor's strides fit too). Throws
-/// Error naming `op` and the shape otherwise. Returns shape.numel(), found on the way.
+/// Error naming `op` and the shape otherwise. Returns shape.numel().
 std::int64_t check_shape(const Shape& shape, const char* op);
 
 /// Row-major (C-order) strides of a shape, in elements.
@@ -72,6 +89,12 @@ Shape contiguous_strides(const Shape& shape);
 /// NumPy broadcasting of two shapes; throws Error naming `op` and both shapes when they do not
 /// broadcast, or when the result has more elements than fit in int64 (as check_shape()).
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
+
+namespace detail {
+/// broadcast_shapes() without the int64 test, for two shapes one of which the other broadcasts
+/// to: the result is then that tensor's shape, which fits.
+Shape broadcast_to_either(const Shape& a, const Shape& b, const char* op);
+}  // namespace detail
 
 /// An axis in [-rank, rank) made non-negative; throws Error naming `op` otherwise.
 int normalize_axis(std::int64_t axis, std::size_t rank, const char* op);
