@@ -4,7 +4,11 @@
     /usr/bin/python3 fuzz/make_seeds.py
 
 - corpus/safetensors/  safetensors files built with struct + json (as the format describes them)
+- corpus/idx/          IDX files, plain and gzip (one with two members)
+
+The gzip files are written with mtime 0, so the output is the same on every run.
 """
+import gzip
 import json
 import os
 import struct
@@ -48,3 +52,16 @@ write("safetensors", "metadata_only", safetensors([], {"k": "v", "": "\u00e9\\\"
 write("safetensors", "bad_dtype", safetensors([("h", "BF16", [2], b"\0\0\0\0")]))
 write("safetensors", "trailing_bytes", safetensors([("a", "F32", [1], f32(1))]) + f32(2))
 
+
+def idx(dims, payload, code=0x08):
+    return bytes([0, 0, code, len(dims)]) + b"".join(struct.pack(">I", d) for d in dims) + payload
+
+
+write("idx", "vector", idx([5], bytes(range(5))))
+write("idx", "images", idx([2, 2, 3], bytes(range(100, 112))))
+write("idx", "empty", idx([0, 28], b""))
+write("idx", "labels.gz", gzip.compress(idx([4], bytes([9, 0, 3, 1])), mtime=0))
+write("idx", "images.gz", gzip.compress(idx([3, 4], bytes(range(12))), mtime=0))
+image = idx([2, 3], bytes(range(6)))
+write("idx", "members.gz", gzip.compress(image[:7], mtime=0) + gzip.compress(image[7:], mtime=0))
+write("idx", "short", idx([4], bytes(3)))
