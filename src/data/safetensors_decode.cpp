@@ -104,6 +104,8 @@ class Decoder {
   }
 
   Entry parse_entry(const std::string& name, const json& value) const {
+    // save_safetensors refuses an empty name, so a file that holds one could not be saved again.
+    if (name.empty()) fail("a tensor with an empty name");
     const std::string tensor = "tensor '" + name + "'";
     if (!value.is_object()) fail(tensor + ": its header entry is not an object");
     Entry e;

@@ -77,6 +77,13 @@ TEST_F(CorruptSafetensors, DuplicateNames) {
                "names 'a' twice");
 }
 
+TEST_F(CorruptSafetensors, EmptyName) {
+  // save_safetensors refuses an empty name, so a file with one would not save again
+  // (fuzz/safetensors_fuzz.cpp checks that what loads saves).
+  expect_error(file(R"({"":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}})", 0),
+               "a tensor with an empty name");
+}
+
 TEST_F(CorruptSafetensors, MissingOrMistypedFields) {
   expect_error(file(R"({"a":{"shape":[1],"data_offsets":[0,4]}})", 4), "no \"dtype\"");
   expect_error(file(R"({"a":{"dtype":"F32","data_offsets":[0,4]}})", 4), "no \"shape\"");
