@@ -123,12 +123,19 @@ class Decoder {
     const auto shape = value.find("shape");
     if (shape == value.end() || !shape->is_array()) fail(tensor + ": no \"shape\" array");
     // Count the bytes with overflow checks: the shape comes from the file and may be anything.
+    // A bad element is named by its place, never printed whole: it may be megabytes of text or
+    // nested deeper than a recursive dump() has stack for.
     std::uint64_t bytes = dtype_size(e.dtype);
     for (const json& d : *shape) {
-      if (!d.is_number_unsigned()) fail(tensor + ": shape " + shape->dump() + " is not a list of non-negative integers");
+      if (!d.is_number_unsigned()) {
+        fail(tensor + ": shape is not a list of non-negative integers (element " +
+             std::to_string(e.shape.size()) + " is " +
+             (d.is_number() ? d.dump() : "a JSON " + std::string(d.type_name())) + ")");
+      }
       const std::uint64_t n = d.get<std::uint64_t>();
       if (n > static_cast<std::uint64_t>(INT64_MAX) || (n != 0 && bytes > UINT64_MAX / n)) {
-        fail(tensor + ": shape " + shape->dump() + " is too large");
+        fail(tensor + ": shape is too large (element " + std::to_string(e.shape.size()) + " is " +
+             std::to_string(n) + ")");
       }
       bytes *= n;
       e.shape.push_back(static_cast<std::int64_t>(n));
