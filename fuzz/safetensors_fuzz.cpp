@@ -3,7 +3,8 @@
 // behaviour. What decodes must encode again (encode_safetensors accepts whatever the reader
 // hands out), and that encoding must decode to the same names, dtypes, shapes, value bits and
 // metadata, and encode to the same bytes (the encoding is canonical: it depends on the contents
-// only, not on the offsets, key order or padding of the file they came from).
+// only, not on the offsets, key order or padding of the file they came from). The input is also
+// taken as a tensor name and metadata to encode, which must save and load back or be an Error.
 //
 // The header length in the first 8 bytes rarely survives a mutation that grows or shrinks the
 // JSON, so each input is decoded twice: as it is, and with the length set to end the header at
@@ -20,6 +21,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <variant>
 #include <vector>
@@ -86,11 +88,35 @@ void check(std::span<const std::byte> bytes) {
   if (encode(*again) != encoded) fail("encoding is not canonical");
 }
 
+// Names and metadata come from the program, which may take them from anywhere: any string
+// either saves, and loads back as itself, or is refused with a gradflow::Error.
+void check_strings(std::string_view text) {
+  const std::string s(text);
+  NamedArrays tensors;
+  tensors.emplace(s, Array({1}, std::vector<float>{1}));
+  const Metadata metadata{{s, s}};
+  std::vector<std::byte> encoded;
+  try {
+    encoded = encode_safetensors(tensors, metadata);
+  } catch (const gradflow::Error& e) {
+    if (*e.what() == '\0') fail("an empty error message");
+    return;
+  } catch (const std::exception& e) {
+    fail("encoding names threw an exception other than gradflow::Error: ", e.what());
+  }
+  const std::optional<SafetensorsFile> file = decode(encoded, "names");
+  if (!file) fail("encoded names do not decode");
+  if (file->metadata != metadata || file->tensors.size() != 1 || file->tensors.begin()->first != s) {
+    fail("names or metadata changed in a round trip");
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
   check(bytes);
+  check_strings(std::string_view(reinterpret_cast<const char*>(data), size));
 
   if (size < 8) return 0;
   std::size_t end = size;
