@@ -11,6 +11,20 @@
 
 namespace gradflow::data {
 
+namespace {
+
+// The header is JSON text, which is UTF-8; nlohmann's dump() would throw its own type_error for
+// anything else, so each string is tried alone, where the message can say which one it was.
+void check_utf8(const std::string& text, const std::string& what) {
+  try {
+    (void)nlohmann::json(text).dump();
+  } catch (const nlohmann::json::type_error&) {
+    detail::fail("save safetensors: " + what + " is not valid UTF-8, which the JSON header needs");
+  }
+}
+
+}  // namespace
+
 std::vector<std::byte> encode_safetensors(const NamedArrays& tensors, const Metadata& metadata) {
   // Eight-byte elements first, then by name (the order of the Python writer): every tensor then
   // starts at a multiple of its element size, which readers that map the file rely on.
@@ -20,6 +34,7 @@ std::vector<std::byte> encode_safetensors(const NamedArrays& tensors, const Meta
     if (entry.first == "__metadata__") {
       detail::fail("save safetensors: '__metadata__' is reserved for the metadata, not a tensor name");
     }
+    check_utf8(entry.first, "tensor name '" + entry.first + "'");
     try {
       entry.second.validate();
     } catch (const Error& e) {
@@ -40,6 +55,10 @@ std::vector<std::byte> encode_safetensors(const NamedArrays& tensors, const Meta
                             {"shape", a.shape},
                             {"data_offsets", {offset, offset + size}}};
     offset += size;
+  }
+  for (const auto& [key, value] : metadata) {
+    check_utf8(key, "metadata key '" + key + "'");
+    check_utf8(value, "metadata '" + key + "' value");
   }
   if (!metadata.empty()) header["__metadata__"] = metadata;
 

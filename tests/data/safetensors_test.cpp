@@ -109,6 +109,23 @@ TEST(Safetensors, EncodingRefusesBadArrays) {
   EXPECT_THROW(encode_safetensors(unnamed), Error);
 }
 
+TEST(Safetensors, EncodingRefusesTextThatIsNotUtf8) {
+  // nlohmann's type_error escaped here instead (found by fuzz/safetensors_fuzz.cpp).
+  NamedArrays t;
+  t.emplace("w\xd8", Array({1}, std::vector<float>{1}));
+  EXPECT_NE(error_of([&] { encode_safetensors(t); }).find("tensor name 'w\xd8' is not valid UTF-8"),
+            std::string::npos);
+  NamedArrays ok;
+  ok.emplace("w\u00e9", Array({1}, std::vector<float>{1}));
+  EXPECT_NE(error_of([&] { encode_safetensors(ok, {{"k\xff", "v"}}); }).find("metadata key 'k\xff'"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { encode_safetensors(ok, {{"k", "\xc3"}}); }).find("metadata 'k' value"),
+            std::string::npos);
+  const SafetensorsFile back = decode_safetensors(encode_safetensors(ok, {{"k", "\u00e9"}}), "utf8");
+  EXPECT_EQ(back.tensors.begin()->first, "w\u00e9");
+  EXPECT_EQ(back.metadata.at("k"), "\u00e9");
+}
+
 TEST(Safetensors, SaveReplacesTheOldFileAndLeavesNoTemporary) {
   TempDir dir;
   const auto path = dir / "m.safetensors";

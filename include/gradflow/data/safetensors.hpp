@@ -33,7 +33,8 @@ struct SafetensorsFile {
   Metadata metadata;
 };
 
-/// The file's bytes. Throws Error for an invalid Array (see Array::validate) or an empty name.
+/// The file's bytes. Throws Error for an invalid Array (see Array::validate), an empty name, or
+/// a name or metadata string that is not UTF-8 (the header is JSON).
 std::vector<std::byte> encode_safetensors(const NamedArrays& tensors, const Metadata& metadata = {});
 
 /// Parses the bytes of a safetensors file; `source` names it in error messages. Throws Error
