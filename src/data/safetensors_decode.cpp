@@ -65,13 +65,24 @@ class Decoder {
  private:
   json parse_header(std::span<const std::byte> text) const {
     const auto* first = reinterpret_cast<const char*>(text.data());
-    // nlohmann keeps the last of two equal keys silently; a file that names a tensor twice is
-    // ambiguous, so refuse it (the callback sees every key of the top-level object).
-    std::set<std::string> seen;
+    // nlohmann keeps the last of two equal keys silently; a file that names a tensor, a field of
+    // one ("dtype" twice) or a metadata key twice is ambiguous, so refuse it. The callback sees
+    // every object open and close, and every key: one set of keys per open object.
+    std::vector<std::set<std::string>> open_objects;
+    std::string entry;  // the top-level key being read
     std::optional<std::string> duplicate;
     auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
-      if (event == json::parse_event_t::key && depth == 1 && !seen.insert(parsed.get<std::string>()).second) {
-        duplicate = parsed.get<std::string>();
+      if (event == json::parse_event_t::object_start) {
+        open_objects.emplace_back();
+      } else if (event == json::parse_event_t::object_end) {
+        open_objects.pop_back();
+      } else if (event == json::parse_event_t::key) {
+        const std::string& key = parsed.get_ref<const std::string&>();
+        if (depth == 1) entry = key;
+        if (!open_objects.back().insert(key).second && !duplicate) {
+          duplicate = depth == 1 ? "the header names '" + key + "' twice"
+                                 : "the header's entry '" + entry + "' names \"" + key + "\" twice";
+        }
       }
       return true;
     };
@@ -81,7 +92,7 @@ class Decoder {
     } catch (const json::exception& e) {
       fail(std::string("the JSON header does not parse: ") + e.what());
     }
-    if (duplicate) fail("the header names '" + *duplicate + "' twice");
+    if (duplicate) fail(*duplicate);
     if (!header.is_object()) fail("the JSON header is not an object");
     return header;
   }

@@ -75,6 +75,16 @@ TEST_F(CorruptSafetensors, DuplicateNames) {
   expect_error(file(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},)"
                     R"("a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", 8),
                "names 'a' twice");
+  // Inside an entry or the metadata too: nlohmann kept the last silently.
+  expect_error(file(R"({"a":{"dtype":"F32","shape":[1],"dtype":"F64","data_offsets":[0,8]}})", 8),
+               "the header's entry 'a' names \"dtype\" twice");
+  expect_error(file(R"({"__metadata__":{"k":"1","j":"0","k":"2"}})", 0),
+               "the header's entry '__metadata__' names \"k\" twice");
+  // Equal keys in different objects are no duplicates.
+  const auto path = dir_ / "ok.safetensors";
+  test::write_bytes(path, file(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},)"
+                               R"("__metadata__":{"a":"dtype","shape":"x"}})", 4));
+  EXPECT_EQ(load_safetensors(path).metadata.at("a"), "dtype");
 }
 
 TEST_F(CorruptSafetensors, EmptyName) {
