@@ -133,10 +133,11 @@ class Decoder {
 
     const auto shape = value.find("shape");
     if (shape == value.end() || !shape->is_array()) fail(tensor + ": no \"shape\" array");
-    // Count the bytes with overflow checks: the shape comes from the file and may be anything.
-    // A bad element is named by its place, never printed whole: it may be megabytes of text or
-    // nested deeper than a recursive dump() has stack for.
-    std::uint64_t bytes = dtype_size(e.dtype);
+    // Count the elements with overflow checks, as Array::validate does (so that what saves
+    // loads: [2^31, 2^31, 0] holds nothing), then the bytes: the shape comes from the file and
+    // may be anything. A bad element is named by its place, never printed whole: it may be
+    // megabytes of text or nested deeper than a recursive dump() has stack for.
+    std::uint64_t count = 1;
     for (const json& d : *shape) {
       if (!d.is_number_unsigned()) {
         fail(tensor + ": shape is not a list of non-negative integers (element " +
@@ -144,13 +145,18 @@ class Decoder {
              (d.is_number() ? d.dump() : "a JSON " + std::string(d.type_name())) + ")");
       }
       const std::uint64_t n = d.get<std::uint64_t>();
-      if (n > static_cast<std::uint64_t>(INT64_MAX) || (n != 0 && bytes > UINT64_MAX / n)) {
+      if (n > static_cast<std::uint64_t>(INT64_MAX) || (n != 0 && count > UINT64_MAX / n)) {
         fail(tensor + ": shape is too large (element " + std::to_string(e.shape.size()) + " is " +
              std::to_string(n) + ")");
       }
-      bytes *= n;
+      count *= n;
       e.shape.push_back(static_cast<std::int64_t>(n));
     }
+    if (count > UINT64_MAX / dtype_size(e.dtype)) {
+      fail(tensor + ": shape " + shape_string(e.shape) + " is too large (" + std::to_string(count) +
+           " elements)");
+    }
+    const std::uint64_t bytes = count * dtype_size(e.dtype);
 
     const auto offsets = value.find("data_offsets");
     if (offsets == value.end() || !offsets->is_array() || offsets->size() != 2 ||

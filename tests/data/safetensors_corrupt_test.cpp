@@ -121,6 +121,8 @@ TEST_F(CorruptSafetensors, ShapeAndByteCountDisagree) {
                "shape is too large (element 1 is 4294967296)");
   expect_error(file(R"({"a":{"dtype":"F32","shape":[9223372036854775808],"data_offsets":[0,8]}})", 8),
                "shape is too large (element 0 is 9223372036854775808)");
+  expect_error(file(R"({"a":{"dtype":"F64","shape":[2305843009213693952,4],"data_offsets":[0,8]}})", 8),
+               "shape [2305843009213693952,4] is too large (9223372036854775808 elements)");
 }
 
 TEST_F(CorruptSafetensors, OffsetsOutOfOrderOrOutOfBounds) {

@@ -109,6 +109,16 @@ TEST(Safetensors, EncodingRefusesBadArrays) {
   EXPECT_THROW(encode_safetensors(unnamed), Error);
 }
 
+TEST(Safetensors, AnEmptyArrayWithHugeDimensionsLoadsAsItSaves) {
+  // The reader counted bytes, 4 * 2^31 * 2^31 before the 0, and refused as too large a shape
+  // that Array::validate and so save_safetensors accept.
+  NamedArrays t;
+  t.emplace("z", Array({2147483648, 2147483648, 0}, std::vector<float>{}));
+  const SafetensorsFile back = decode_safetensors(encode_safetensors(t), "empty");
+  EXPECT_EQ(back.tensors.at("z").shape, (std::vector<std::int64_t>{2147483648, 2147483648, 0}));
+  EXPECT_TRUE(back.tensors.at("z").get<float>().empty());
+}
+
 TEST(Safetensors, EncodingRefusesTextThatIsNotUtf8) {
   // nlohmann's type_error escaped here instead (found by fuzz/safetensors_fuzz.cpp).
   NamedArrays t;
