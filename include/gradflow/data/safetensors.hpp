@@ -39,9 +39,10 @@ std::vector<std::byte> encode_safetensors(const NamedArrays& tensors, const Meta
 
 /// Parses the bytes of a safetensors file; `source` names it in error messages. Throws Error
 /// naming the source and the fault: a header length beyond the file, JSON that does not parse or
-/// is not an object, an empty tensor name (save_safetensors refuses one), a dtype outside
-/// F32/F64/I64, a shape whose byte count is not the entry's span, offsets that overlap, leave a
-/// gap or run past the end, and bytes no tensor covers.
+/// is not an object, a key named twice in one object (a tensor, a field of one, a metadata key),
+/// an empty tensor name (save_safetensors refuses one), a dtype outside F32/F64/I64, a shape
+/// whose byte count is not the entry's span, offsets that overlap, leave a gap or run past the
+/// end, and bytes no tensor covers.
 SafetensorsFile decode_safetensors(std::span<const std::byte> bytes, std::string_view source);
 
 /// Writes a safetensors file atomically: to a temporary file in the same directory, flushed to
