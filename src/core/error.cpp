@@ -1,6 +1,7 @@
 #include <gradflow/core/error.hpp>
 
 #include <charconv>
+#include <cstdio>
 
 namespace gradflow::detail {
 
@@ -10,6 +11,25 @@ std::string number_str(double x) {
   char text[32];  // the shortest round-trip spelling of a double takes at most 24 characters
   const auto end = std::to_chars(text, text + sizeof text, x).ptr;
   return std::string(text, end);
+}
+
+std::string printable(std::string_view text, std::size_t max_bytes) {
+  const bool cut = text.size() > max_bytes;
+  if (cut) text = text.substr(0, max_bytes);
+  std::string shown;
+  shown.reserve(text.size() + (cut ? 3 : 0));
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      char escaped[5];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+      shown += escaped;
+    } else {
+      shown += c;
+    }
+  }
+  if (cut) shown += "...";
+  return shown;
 }
 
 }  // namespace gradflow::detail

@@ -80,8 +80,9 @@ class Decoder {
         const std::string& key = parsed.get_ref<const std::string&>();
         if (depth == 1) entry = key;
         if (!open_objects.back().insert(key).second && !duplicate) {
-          duplicate = depth == 1 ? "the header names '" + key + "' twice"
-                                 : "the header's entry '" + entry + "' names \"" + key + "\" twice";
+          duplicate = depth == 1 ? "the header names '" + detail::printable(key) + "' twice"
+                                 : "the header's entry '" + detail::printable(entry) + "' names \"" +
+                                       detail::printable(key) + "\" twice";
         }
       }
       return true;
@@ -101,7 +102,7 @@ class Decoder {
     if (!value.is_object()) fail("\"__metadata__\" is not an object of strings");
     Metadata m;
     for (const auto& [key, v] : value.items()) {
-      if (!v.is_string()) fail("metadata \"" + key + "\" is not a string");
+      if (!v.is_string()) fail("metadata \"" + detail::printable(key) + "\" is not a string");
       m.emplace(key, v.get<std::string>());
     }
     return m;
@@ -117,7 +118,7 @@ class Decoder {
   Entry parse_entry(const std::string& name, const json& value) const {
     // save_safetensors refuses an empty name, so a file that holds one could not be saved again.
     if (name.empty()) fail("a tensor with an empty name");
-    const std::string tensor = "tensor '" + name + "'";
+    const std::string tensor = "tensor '" + detail::printable(name) + "'";
     if (!value.is_object()) fail(tensor + ": its header entry is not an object");
     Entry e;
     e.name = name;
@@ -126,7 +127,7 @@ class Decoder {
     if (dtype == value.end() || !dtype->is_string()) fail(tensor + ": no \"dtype\" string");
     const auto known = dtype_from(dtype->get<std::string>());
     if (!known) {
-      fail(tensor + ": dtype " + dtype->get<std::string>() +
+      fail(tensor + ": dtype " + detail::printable(dtype->get<std::string>()) +
            " is not supported; gradflow reads F32, F64 and I64");
     }
     e.dtype = *known;
@@ -190,8 +191,8 @@ class Decoder {
     const Entry* previous = nullptr;
     for (const Entry& e : entries) {
       if (e.begin < at) {
-        fail("tensors '" + previous->name + "' [" + std::to_string(previous->begin) + ", " +
-             std::to_string(previous->end) + ") and '" + e.name + "' [" +
+        fail("tensors '" + detail::printable(previous->name) + "' [" + std::to_string(previous->begin) + ", " +
+             std::to_string(previous->end) + ") and '" + detail::printable(e.name) + "' [" +
              std::to_string(e.begin) + ", " + std::to_string(e.end) + ") overlap");
       }
       if (e.begin > at) {

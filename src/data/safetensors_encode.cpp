@@ -34,11 +34,11 @@ std::vector<std::byte> encode_safetensors(const NamedArrays& tensors, const Meta
     if (entry.first == "__metadata__") {
       detail::fail("save safetensors: '__metadata__' is reserved for the metadata, not a tensor name");
     }
-    check_utf8(entry.first, "tensor name '" + entry.first + "'");
+    check_utf8(entry.first, "tensor name '" + detail::printable(entry.first) + "'");
     try {
       entry.second.validate();
     } catch (const Error& e) {
-      detail::fail("save safetensors: tensor '" + entry.first + "': " + e.what());
+      detail::fail("save safetensors: tensor '" + detail::printable(entry.first) + "': " + e.what());
     }
     order.push_back(&entry);
   }
@@ -57,8 +57,8 @@ std::vector<std::byte> encode_safetensors(const NamedArrays& tensors, const Meta
     offset += size;
   }
   for (const auto& [key, value] : metadata) {
-    check_utf8(key, "metadata key '" + key + "'");
-    check_utf8(value, "metadata '" + key + "' value");
+    check_utf8(key, "metadata key '" + detail::printable(key) + "'");
+    check_utf8(value, "metadata '" + detail::printable(key) + "' value");
   }
   if (!metadata.empty()) header["__metadata__"] = metadata;
 

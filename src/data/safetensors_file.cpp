@@ -56,7 +56,7 @@ void check(const NamedArrays& tensors, std::span<const TensorSpec> expected,
   }
   for (const auto& [name, a] : tensors) {
     if (!names.contains(name)) {
-      detail::fail(where + ": unexpected tensor '" + name + "' " +
+      detail::fail(where + ": unexpected tensor '" + detail::printable(name) + "' " +
                    std::string(dtype_name(a.dtype())) + " " + shape_string(a.shape) +
                    "; a model of another architecture?");
     }

@@ -23,9 +23,9 @@ constexpr std::size_t kMaxSampleDims = 8;
 // A metadata value as an error message shows it: the file may hold anything, of any length.
 std::string shown_value(std::string_view text) {
   constexpr std::size_t kShown = 40;
-  if (text.size() <= kShown) return "\"" + std::string(text) + "\"";
-  return "\"" + std::string(text.substr(0, kShown)) + "...\" (" + std::to_string(text.size()) +
-         " characters)";
+  const std::string shown = "\"" + detail::printable(text, kShown) + "\"";
+  if (text.size() <= kShown) return shown;
+  return shown + " (" + std::to_string(text.size()) + " characters)";
 }
 
 const std::string& value_of(const data::Metadata& m, std::string_view key,

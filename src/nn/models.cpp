@@ -75,7 +75,7 @@ ModelKind parse_model(std::string_view name) {
   for (ModelKind k : {ModelKind::softmax, ModelKind::svm, ModelKind::mlp, ModelKind::cnn}) {
     if (name == model_name(k)) return k;
   }
-  detail::fail("unknown model \"" + std::string(name) + "\"; choose softmax, svm, mlp or cnn");
+  detail::fail("unknown model \"" + detail::printable(name) + "\"; choose softmax, svm, mlp or cnn");
 }
 
 Loss default_loss(ModelKind kind) noexcept {

@@ -113,6 +113,28 @@ TEST_F(CorruptSafetensors, UnsupportedDtype) {
                "dtype BF16 is not supported; gradflow reads F32, F64 and I64");
 }
 
+// Text from the file is shown escaped and cut: a name with a newline and a terminal escape
+// sequence must not break the one-line message or reach a terminal as it is, and a dtype of a
+// megabyte must not make a megabyte of message.
+TEST_F(CorruptSafetensors, FileTextInMessagesIsEscapedAndCut) {
+  const auto path = dir_ / "bad.safetensors";
+  test::write_bytes(
+      path, file(R"({"bad\nname\u001b[31m":{"dtype":"XX","shape":[1],"data_offsets":[0,4]}})", 4));
+  std::string message = test::error_of([&] { load_safetensors(path); });
+  EXPECT_NE(message.find(R"(tensor 'bad\x0aname\x1b[31m': dtype XX)"), std::string::npos)
+      << message;
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  EXPECT_EQ(message.find('\x1b'), std::string::npos) << message;
+
+  const std::string long_dtype(1 << 20, 'D');
+  test::write_bytes(path, file(R"({"a":{"dtype":")" + long_dtype +
+                                   R"(","shape":[1],"data_offsets":[0,4]}})", 4));
+  message = test::error_of([&] { load_safetensors(path); });
+  EXPECT_NE(message.find("dtype " + std::string(80, 'D') + "... is not supported"),
+            std::string::npos) << message.substr(0, 300);
+  EXPECT_LT(message.size(), 400u);
+}
+
 TEST_F(CorruptSafetensors, ShapeAndByteCountDisagree) {
   expect_error(file(R"({"a":{"dtype":"F64","shape":[2],"data_offsets":[0,8]}})", 8),
                "F64 shape [2] needs 16 bytes but data_offsets [0, 8] span 8");

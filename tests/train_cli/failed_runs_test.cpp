@@ -123,6 +123,29 @@ TEST(FailedRuns, EvalOfANonFiniteModelIsBadInput) {
   EXPECT_EQ(r.out, "");
 }
 
+// A model file's text (a tensor name, a metadata value) reaches the message escaped: one line,
+// and no terminal escape sequence from a crafted file.
+TEST(FailedRuns, AModelFilesControlCharactersAreShownEscaped) {
+  const TempDir dir;
+  const auto safetensors = [](const std::string& header) {
+    std::string length(8, '\0');
+    for (std::size_t i = 0; i < 8; ++i) length[i] = static_cast<char>(header.size() >> (8 * i));
+    return length + header + std::string(4, '\0');
+  };
+  write_bytes(dir / "name.st", safetensors(R"({"w\n\u001b[2J":{"dtype":"XX","shape":[1],)"
+                                           R"("data_offsets":[0,4]}})"));
+  ProgramResult r = run_gradflow({"eval", "--load", dir / "name.st"});
+  expect_one_line(r, 2, "gradflow eval: ", R"(tensor 'w\x0a\x1b[2J')");
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+
+  write_bytes(dir / "meta.st",
+              safetensors(R"({"__metadata__":{"gradflow.model":"mlp\n\u001b[2J"},)"
+                          R"("w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})"));
+  r = run_gradflow({"eval", "--load", dir / "meta.st"});
+  expect_one_line(r, 2, "gradflow eval: ", R"(unknown model "mlp\x0a\x1b[2J")");
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+}
+
 TEST(FailedRuns, TrainFromANonFiniteModelIsBadInput) {
   const TempDir dir;
   save_non_finite_model(dir / "m.st");

@@ -2,8 +2,10 @@
 /// @file
 /// The one exception type gradflow throws for misuse and bad input.
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace gradflow {
 
@@ -22,6 +24,11 @@ namespace detail {
 /// "0.1", "2", "-1e-09", "nan"); std::to_string would print 1e30 with 31 digits and -1e-9 as
 /// -0.000000.
 std::string number_str(double x);
+/// Text from a file (a tensor name, a dtype, a metadata value) as an error message may show it:
+/// each control byte (below 0x20, and DEL) as \xNN, so that a message stays one line and a
+/// crafted file cannot send escape sequences to a terminal; cut after `max_bytes` bytes, with
+/// "..." after the cut, so that a megabyte-long name does not become a megabyte-long message.
+std::string printable(std::string_view text, std::size_t max_bytes = 80);
 }  // namespace detail
 
 }  // namespace gradflow

@@ -30,8 +30,11 @@ struct EvalArgs {
   bool json = false;
 };
 
+// A message may quote a model file's text (a tensor name, a metadata value): its control
+// characters are shown escaped, so that the message stays one line and reaches no terminal as
+// an escape sequence.
 int bad_input(const std::string& message) {
-  std::cerr << "gradflow eval: " << message << "\n";
+  std::cerr << "gradflow eval: " << detail::printable(message, message.size()) << "\n";
   return kExitBadInput;
 }
 

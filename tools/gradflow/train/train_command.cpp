@@ -37,13 +37,16 @@ namespace gradflow::cli {
 
 namespace {
 
+// A message may quote a model file's text (a tensor name, a metadata value): its control
+// characters are shown escaped, so that the message stays one line and reaches no terminal as
+// an escape sequence.
 int bad_input(const std::string& message) {
-  std::cerr << "gradflow train: " << message << "\n";
+  std::cerr << "gradflow train: " << detail::printable(message, message.size()) << "\n";
   return kExitBadInput;
 }
 
 int failure(const std::string& message) {
-  std::cerr << "gradflow train: " << message << "\n";
+  std::cerr << "gradflow train: " << detail::printable(message, message.size()) << "\n";
   return kExitFailure;
 }
 
