@@ -91,7 +91,7 @@ class Decoder {
     try {
       header = json::parse(first, first + text.size(), callback);
     } catch (const json::exception& e) {
-      fail(std::string("the JSON header does not parse: ") + e.what());
+      fail("the JSON header does not parse: " + detail::printable(e.what(), 200));
     }
     if (duplicate) fail(*duplicate);
     if (!header.is_object()) fail("the JSON header is not an object");

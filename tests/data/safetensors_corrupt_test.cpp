@@ -133,6 +133,12 @@ TEST_F(CorruptSafetensors, FileTextInMessagesIsEscapedAndCut) {
   EXPECT_NE(message.find("dtype " + std::string(80, 'D') + "... is not supported"),
             std::string::npos) << message.substr(0, 300);
   EXPECT_LT(message.size(), 400u);
+
+  // JSON's parse error quotes the token it stopped at: here a string of 100,000 bytes.
+  test::write_bytes(path, file(R"({"a":")" + std::string(100000, 'x') + "\x01\"}", 0));
+  message = test::error_of([&] { load_safetensors(path); });
+  EXPECT_NE(message.find("the JSON header does not parse"), std::string::npos) << message;
+  EXPECT_LT(message.size(), 400u);
 }
 
 TEST_F(CorruptSafetensors, ShapeAndByteCountDisagree) {
