@@ -13,14 +13,37 @@ namespace gradflow::data {
 
 namespace {
 
-// The header is JSON text, which is UTF-8; nlohmann's dump() would throw its own type_error for
-// anything else, so each string is tried alone, where the message can say which one it was.
-void check_utf8(const std::string& text, const std::string& what) {
+bool is_utf8(const std::string& text) {
   try {
     (void)nlohmann::json(text).dump();
+    return true;
   } catch (const nlohmann::json::type_error&) {
-    detail::fail("save safetensors: " + what + " is not valid UTF-8, which the JSON header needs");
+    return false;
   }
+}
+
+// The header is JSON text, which is UTF-8, and nlohmann's dump() throws its own type_error for
+// anything else. Called only after dump() threw: each string is then tried alone, so that the
+// message can say which one it was (a save that succeeds dumps its header once).
+[[noreturn]] void fail_not_utf8(const NamedArrays& tensors, const Metadata& metadata) {
+  std::string what = "a name or metadata string";
+  for (const auto& entry : tensors) {
+    if (!is_utf8(entry.first)) {
+      what = "tensor name '" + detail::printable(entry.first) + "'";
+      break;
+    }
+  }
+  for (const auto& [key, value] : metadata) {
+    if (!is_utf8(key)) {
+      what = "metadata key '" + detail::printable(key) + "'";
+      break;
+    }
+    if (!is_utf8(value)) {
+      what = "metadata '" + detail::printable(key) + "' value";
+      break;
+    }
+  }
+  detail::fail("save safetensors: " + what + " is not valid UTF-8, which the JSON header needs");
 }
 
 }  // namespace
@@ -34,7 +57,6 @@ std::vector<std::byte> encode_safetensors(const NamedArrays& tensors, const Meta
     if (entry.first == "__metadata__") {
       detail::fail("save safetensors: '__metadata__' is reserved for the metadata, not a tensor name");
     }
-    check_utf8(entry.first, "tensor name '" + detail::printable(entry.first) + "'");
     try {
       entry.second.validate();
     } catch (const Error& e) {
@@ -56,13 +78,14 @@ std::vector<std::byte> encode_safetensors(const NamedArrays& tensors, const Meta
                             {"data_offsets", {offset, offset + size}}};
     offset += size;
   }
-  for (const auto& [key, value] : metadata) {
-    check_utf8(key, "metadata key '" + detail::printable(key) + "'");
-    check_utf8(value, "metadata '" + detail::printable(key) + "' value");
-  }
   if (!metadata.empty()) header["__metadata__"] = metadata;
 
-  std::string text = header.dump();
+  std::string text;
+  try {
+    text = header.dump();
+  } catch (const nlohmann::json::type_error&) {
+    fail_not_utf8(tensors, metadata);
+  }
   // Pad with spaces (valid JSON whitespace) so that the data starts 8-byte aligned in the file.
   text.append((8 - text.size() % 8) % 8, ' ');
 
