@@ -10,4 +10,10 @@ namespace gradflow::cli {
 /// True when `text` holds a byte below 0x20 (newline, tab, ...) or DEL.
 bool has_control_character(std::string_view text);
 
+/// Prints "gradflow COMMAND: MESSAGE" on standard error as one line, MESSAGE's control
+/// characters escaped (detail::printable): a message may quote a model file's text (a tensor
+/// name, a metadata value), which must neither break the line nor reach a terminal as an
+/// escape sequence.
+void print_error(std::string_view command, std::string_view message);
+
 }  // namespace gradflow::cli

@@ -2,6 +2,7 @@
 // `gradflow train --save` on the test split.
 
 #include "command.hpp"
+#include "control_characters.hpp"
 #include "number_text.hpp"
 #include "train/datasets.hpp"
 #include "train/non_finite.hpp"
@@ -30,11 +31,8 @@ struct EvalArgs {
   bool json = false;
 };
 
-// A message may quote a model file's text (a tensor name, a metadata value): its control
-// characters are shown escaped, so that the message stays one line and reaches no terminal as
-// an escape sequence.
 int bad_input(const std::string& message) {
-  std::cerr << "gradflow eval: " << detail::printable(message, message.size()) << "\n";
+  print_error("eval", message);
   return kExitBadInput;
 }
 

@@ -2,6 +2,7 @@
 // progress, and writes the model, the per-epoch metrics and the plots asked for.
 
 #include "command.hpp"
+#include "control_characters.hpp"
 #include "train/datasets.hpp"
 #include "train/gnuplot.hpp"
 #include "train/non_finite.hpp"
@@ -37,16 +38,13 @@ namespace gradflow::cli {
 
 namespace {
 
-// A message may quote a model file's text (a tensor name, a metadata value): its control
-// characters are shown escaped, so that the message stays one line and reaches no terminal as
-// an escape sequence.
 int bad_input(const std::string& message) {
-  std::cerr << "gradflow train: " << detail::printable(message, message.size()) << "\n";
+  print_error("train", message);
   return kExitBadInput;
 }
 
 int failure(const std::string& message) {
-  std::cerr << "gradflow train: " << detail::printable(message, message.size()) << "\n";
+  print_error("train", message);
   return kExitFailure;
 }
 
