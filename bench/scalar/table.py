@@ -64,6 +64,10 @@ def main():
     if lean is not None:
         print(f"The same entries swept with no tests at all (as Adept and Stan sweep): "
               f"{fmt_time(lean)}.")
+    statement = g("seed-circuit", "time_per_gradient_bare_statement")
+    if statement is not None:
+        print(f"The whole circuit as one entry on a bare tape (the floor of any tape): "
+              f"{fmt_time(statement)}.")
     if torch:
         print()
         print("| workload | figure | gradflow | PyTorch | gradflow ÷ PyTorch |")
