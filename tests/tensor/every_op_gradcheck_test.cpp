@@ -3,6 +3,8 @@
 // non-contiguous views and batched matmul. Elementwise gates come from the gate table itself,
 // so a gate added there is checked here with no new code.
 
+#include "helpers.hpp"
+
 #include <gradflow/gates/table.hpp>
 #include <gradflow/tensor/tensor.hpp>
 
@@ -16,26 +18,14 @@
 namespace gradflow {
 namespace {
 
-/// Values for one input: a shape and where to sample.
-struct InputSpec {
-  Shape shape;
-  gates::Domain domain = {-2.0, 2.0};
-};
+using test::InputSpec;
+using test::sample;
 
 struct OpCase {
   std::string name;
   std::vector<InputSpec> inputs;
   TensorFunction f;
 };
-
-Tensor sample(const InputSpec& spec, Generator& gen) {
-  std::vector<double> v(static_cast<std::size_t>(spec.shape.numel()));
-  for (double& x : v) {
-    const double m = spec.domain.lo + (spec.domain.hi - spec.domain.lo) * gen.uniform();
-    x = spec.domain.either_sign && gen.uniform() < 0.5 ? -m : m;
-  }
-  return tensor(v, spec.shape.vec(), DType::Float64);
-}
 
 /// Shapes for elementwise ops: plain, broadcast both ways, extents of 1 and 0, 0-d.
 const std::vector<std::pair<Shape, Shape>>& binary_shapes() {
