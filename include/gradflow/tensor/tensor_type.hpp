@@ -8,6 +8,7 @@
 #include <gradflow/tensor/random.hpp>
 #include <gradflow/tensor/shape.hpp>
 
+#include <concepts>
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
@@ -141,6 +142,69 @@ class Tensor {
   Tensor operator[](std::int64_t index) const { return select(0, index); }
   /// A view with this tensor's values repeated along axes of extent 1 (broadcast_to).
   Tensor expand(const Shape& shape) const;
+
+  // ---- operations as methods ---------------------------------------------------------------
+
+  // PyTorch's method forms: x.relu().mean() is mean(relu(x)). Each forwards to the free function
+  // of the same name (ops.hpp), the one implementation, so values, gradients and errors are its.
+
+  /// The unary gates, elementwise: neg() is -x, reciprocal() is 1/x.
+  Tensor neg() const;
+  Tensor reciprocal() const;
+  Tensor exp() const;
+  Tensor log() const;
+  Tensor sigmoid() const;
+  Tensor tanh() const;
+  Tensor relu() const;
+  Tensor sqrt() const;
+  Tensor abs() const;
+  Tensor sin() const;
+  Tensor cos() const;
+  /// Elementwise x^exponent (a tensor exponent broadcasts).
+  Tensor pow(double exponent) const;
+  Tensor pow(const Tensor& exponent) const;
+  /// Values limited to [lo, hi], or only from below (clamp_min) or above (clamp_max).
+  Tensor clamp(double lo, double hi) const;
+  Tensor clamp_min(double lo) const;
+  Tensor clamp_max(double hi) const;
+
+  /// Reductions over all elements (a 0-d tensor) or over axes (negative count from the end);
+  /// keepdim keeps them with extent 1. max and min return the values only, as torch.amax and
+  /// torch.amin do (PyTorch's t.max(dim) also returns the indices: argmax gives them here).
+  Tensor sum() const;
+  Tensor sum(std::int64_t axis, bool keepdim = false) const;
+  Tensor sum(const std::vector<std::int64_t>& axes, bool keepdim = false) const;
+  Tensor mean() const;
+  Tensor mean(std::int64_t axis, bool keepdim = false) const;
+  Tensor mean(const std::vector<std::int64_t>& axes, bool keepdim = false) const;
+  Tensor max() const;
+  Tensor max(std::int64_t axis, bool keepdim = false) const;
+  Tensor max(const std::vector<std::int64_t>& axes, bool keepdim = false) const;
+  Tensor min() const;
+  Tensor min(std::int64_t axis, bool keepdim = false) const;
+  Tensor min(const std::vector<std::int64_t>& axes, bool keepdim = false) const;
+  /// Deleted, as the free max(t, 0.0) is: t.max(0.0) would reduce over axis 0, silently. The
+  /// elementwise form is t.clamp_min(0.0) (clamp_max for min).
+  template <std::floating_point T>
+  Tensor max(T axis, bool keepdim = false) const = delete;
+  template <std::floating_point T>
+  Tensor min(T axis, bool keepdim = false) const = delete;
+  /// Index of the largest element along `axis`, for each position of the other axes
+  /// (row-major; a vector, not a tensor, as the free argmax).
+  std::vector<std::int64_t> argmax(std::int64_t axis) const;
+
+  /// The matrix product matmul(*this, other).
+  Tensor matmul(const Tensor& other) const;
+  /// softmax and log_softmax along `axis`.
+  Tensor softmax(std::int64_t axis) const;
+  Tensor log_softmax(std::int64_t axis) const;
+
+  /// 1 where this > other (lt <, ge >=, le <=, eq ==), else 0 (broadcasting; no gradient).
+  Tensor gt(const Tensor& other) const;
+  Tensor lt(const Tensor& other) const;
+  Tensor ge(const Tensor& other) const;
+  Tensor le(const Tensor& other) const;
+  Tensor eq(const Tensor& other) const;
 
   // ---- in place (optimizer updates; not recorded) ------------------------------------------
 
