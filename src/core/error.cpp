@@ -19,10 +19,9 @@ std::string printable(std::string_view text, std::size_t max_bytes) {
   std::string shown;
   shown.reserve(text.size() + (cut ? 3 : 0));
   for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
+    if (is_control_byte(c)) {
       char escaped[5];
-      std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(c));
       shown += escaped;
     } else {
       shown += c;

@@ -24,8 +24,15 @@ namespace detail {
 /// "0.1", "2", "-1e-09", "nan"); std::to_string would print 1e30 with 31 digits and -1e-9 as
 /// -0.000000.
 std::string number_str(double x);
+/// Whether `c` is an ASCII control character: a byte below 0x20 (newline, tab, escape, ...) or
+/// DEL. The one rule for both printable() below and the command line's refusal of such a byte
+/// in a file name.
+constexpr bool is_control_byte(char c) noexcept {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7f;
+}
 /// Text from a file (a tensor name, a dtype, a metadata value) as an error message may show it:
-/// each control byte (below 0x20, and DEL) as \xNN, so that a message stays one line and a
+/// each control byte (is_control_byte) as \xNN, so that a message stays one line and a
 /// crafted file cannot send escape sequences to a terminal; cut after `max_bytes` bytes, with
 /// "..." after the cut, so that a megabyte-long name does not become a megabyte-long message.
 std::string printable(std::string_view text, std::size_t max_bytes = 80);
