@@ -13,21 +13,74 @@ std::string number_str(double x) {
   return std::string(text, end);
 }
 
-std::string printable(std::string_view text, std::size_t max_bytes) {
-  const bool cut = text.size() > max_bytes;
-  if (cut) text = text.substr(0, max_bytes);
-  std::string shown;
-  shown.reserve(text.size() + (cut ? 3 : 0));
-  for (const char c : text) {
-    if (is_control_byte(c)) {
-      char escaped[5];
-      std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(c));
-      shown += escaped;
-    } else {
-      shown += c;
-    }
+namespace {
+
+// The length of the well-formed UTF-8 sequence that starts at text[i], or 0 when none does.
+// Well-formed as Unicode's Table 3-7 has it: the lead byte's range bounds the second byte, which
+// is what excludes overlong forms (E0 80..9F, F0 80..8F), UTF-16 surrogates (ED A0..BF) and code
+// points above U+10FFFF (F4 90..BF, F5..FF); C0 and C1 lead only overlong forms.
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+  const auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = at(i);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80, high = 0xbf;  // the second byte's range
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    if (lead == 0xe0) low = 0xa0;
+    if (lead == 0xed) high = 0x9f;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    if (lead == 0xf0) low = 0x90;
+    if (lead == 0xf4) high = 0x8f;
+  } else {
+    return 0;
   }
-  if (cut) shown += "...";
+  if (text.size() - i < length) return 0;
+  if (at(i + 1) < low || at(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if (at(i + k) < 0x80 || at(i + k) > 0xbf) return 0;
+  }
+  return length;
+}
+
+void append_escaped(std::string& shown, std::string_view bytes) {
+  for (const char c : bytes) {
+    char escaped[5];
+    std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(c));
+    shown += escaped;
+  }
+}
+
+}  // namespace
+
+std::string printable(std::string_view text, std::size_t max_bytes) {
+  std::string shown;
+  shown.reserve((text.size() < max_bytes ? text.size() : max_bytes) + 3);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t length = utf8_length(text, i);
+    // A byte that starts no well-formed sequence is escaped alone; the bytes after it are
+    // looked at afresh, so that one bad byte does not swallow the valid text behind it.
+    const std::size_t taken = length == 0 ? 1 : length;
+    // The cut falls before a sequence that would cross it, never inside one: half a character
+    // would be malformed UTF-8 of our own making.
+    if (taken > max_bytes - i) break;
+    const std::string_view bytes = text.substr(i, taken);
+    // U+0080..U+009F (C2 80..C2 9F) are the C1 controls: some terminals read U+009B as CSI,
+    // the start of an escape sequence, just as they read ESC [.
+    const bool c1_control = length == 2 && bytes[0] == '\xc2' &&
+                            static_cast<unsigned char>(bytes[1]) <= 0x9f;
+    if (length == 0 || is_control_byte(bytes[0]) || c1_control) {
+      append_escaped(shown, bytes);
+    } else {
+      shown += bytes;
+    }
+    i += taken;
+  }
+  if (i < text.size()) shown += "...";
   return shown;
 }
 

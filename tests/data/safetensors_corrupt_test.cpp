@@ -114,8 +114,8 @@ TEST_F(CorruptSafetensors, UnsupportedDtype) {
 }
 
 // Text from the file is shown escaped and cut: a name with a newline and a terminal escape
-// sequence must not break the one-line message or reach a terminal as it is, and a dtype of a
-// megabyte must not make a megabyte of message.
+// sequence must not break the one-line message or reach a terminal as it is, bytes that are not
+// UTF-8 are shown as \xNN, and a dtype of a megabyte must not make a megabyte of message.
 TEST_F(CorruptSafetensors, FileTextInMessagesIsEscapedAndCut) {
   const auto path = dir_ / "bad.safetensors";
   test::write_bytes(
@@ -139,6 +139,13 @@ TEST_F(CorruptSafetensors, FileTextInMessagesIsEscapedAndCut) {
   message = test::error_of([&] { load_safetensors(path); });
   EXPECT_NE(message.find("the JSON header does not parse"), std::string::npos) << message;
   EXPECT_LT(message.size(), 400u);
+
+  // A header that is not UTF-8 (a Latin-1 "é"): the parse error quotes the bytes it read,
+  // which reach the message escaped, not as a byte that is no character.
+  test::write_bytes(path, file("{\"caf\xe9\":1}", 0));
+  message = test::error_of([&] { load_safetensors(path); });
+  EXPECT_NE(message.find(R"(caf\xe9)"), std::string::npos) << message;
+  EXPECT_EQ(message.find('\xe9'), std::string::npos) << message;
 }
 
 TEST_F(CorruptSafetensors, ShapeAndByteCountDisagree) {

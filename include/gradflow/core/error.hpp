@@ -31,10 +31,14 @@ constexpr bool is_control_byte(char c) noexcept {
   const auto byte = static_cast<unsigned char>(c);
   return byte < 0x20 || byte == 0x7f;
 }
-/// Text from a file (a tensor name, a dtype, a metadata value) as an error message may show it:
-/// each control byte (is_control_byte) as \xNN, so that a message stays one line and a
-/// crafted file cannot send escape sequences to a terminal; cut after `max_bytes` bytes, with
-/// "..." after the cut, so that a megabyte-long name does not become a megabyte-long message.
+/// Text from a file (a tensor name, a dtype, a metadata value) as an error message may show it,
+/// so that a message stays one line of valid UTF-8 and a crafted file cannot send escape
+/// sequences to a terminal: well-formed UTF-8 ("µ", "日本") as it is; as \xNN each control byte
+/// (is_control_byte), each byte of a C1 control (U+0080..U+009F), and each byte that is not
+/// part of a well-formed UTF-8 sequence (an overlong form, a surrogate, a code point above
+/// U+10FFFF, a truncated sequence, a stray continuation byte). Cut after at most `max_bytes`
+/// bytes of `text`, before a sequence that would cross the cut, with "..." after it, so that a
+/// megabyte-long name does not become a megabyte-long message.
 std::string printable(std::string_view text, std::size_t max_bytes = 80);
 }  // namespace detail
 
