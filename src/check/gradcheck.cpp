@@ -25,7 +25,7 @@ GradcheckResult gradcheck(const ScalarFunction& f, std::span<const double> at,
                           const GradcheckOptions& options) {
   detail::check_gradcheck_options(
       "gradcheck", options.step, options.rtol, options.atol, at.size(),
-      "; 1e-6 suits functions of inputs around 1 (scale it with the inputs)");
+      "1e-6 suits functions of inputs around 1 (scale it with the inputs)");
   Tape::Scope scope;  // a graph of our own; the caller's stays as it was
   scope.tape().set_isolated(true);  // and so do its Params' and leaves' gradients
   GradcheckResult result;

@@ -10,8 +10,9 @@ void check_gradcheck_options(const char* op, double step, double rtol, double at
                              std::size_t inputs, std::string_view step_advice) {
   const std::string name(op);
   if (!(step > 0.0) || !std::isfinite(step)) {
-    fail(name + ": step must be positive and finite, got " + number_str(step) +
-         std::string(step_advice));
+    std::string message = name + ": step must be positive and finite, got " + number_str(step);
+    if (!step_advice.empty()) message += "; " + std::string(step_advice);
+    fail(message);
   }
   if (!(rtol >= 0.0) || !(atol >= 0.0)) {
     fail(name + ": tolerances must be non-negative, got rtol " + number_str(rtol) +

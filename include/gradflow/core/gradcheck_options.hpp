@@ -9,8 +9,9 @@
 namespace gradflow::detail {
 
 /// Throws Error, its message starting "OP: ", unless `step` is positive and finite, `rtol` and
-/// `atol` are non-negative (NaN is neither) and there is at least one input. `step_advice`
-/// follows the message for a bad step.
+/// `atol` are non-negative (NaN is neither) and there is at least one input. `step_advice`, when
+/// given, is a hint on choosing a step ("1e-6 suits ..."), which the message for a bad step
+/// appends after the value it got.
 void check_gradcheck_options(const char* op, double step, double rtol, double atol,
                              std::size_t inputs, std::string_view step_advice = {});
 
