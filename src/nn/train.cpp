@@ -53,7 +53,6 @@ void check_inputs(const data::Dataset& set, const char* which) {
     if (label < 0 || label >= set.num_classes) {
       detail::fail(std::string("train: the ") + which + " set's sample " + std::to_string(i) +
                    " has label " + std::to_string(label) + ", outside [0, " +
-                   std::to_string(set.num_classes) + ") (num_classes " +
                    std::to_string(set.num_classes) + ")");
     }
   }
