@@ -10,7 +10,10 @@
 #include <gradflow/tensor/gradcheck.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <sstream>
+#include <string>
+#include <vector>
 
 namespace gradflow {
 
@@ -25,6 +28,27 @@ std::vector<Tensor> leaves_of(const std::vector<Tensor>& inputs) {
     Tape::current().allow_leaf(out.back().impl().cell.get());
   }
   return out;
+}
+
+/// Refuses a Jacobian too large to hold: tensor_gradcheck keeps each input's whole, m × n
+/// doubles. The product of two element counts may wrap around int64 (a wrapped count would size
+/// a buffer smaller than the rows written into it) or pass what a vector can hold (a
+/// std::length_error, naming neither the op nor the sizes).
+void check_jacobian_fits(const Tensor& y, const std::vector<Tensor>& inputs) {
+  const std::int64_t m = y.numel();
+  const std::size_t most = std::vector<double>().max_size();
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const std::int64_t n = inputs[i].numel();
+    std::int64_t entries = 0;
+    if (!__builtin_mul_overflow(m, n, &entries) && static_cast<std::uint64_t>(entries) <= most) {
+      continue;
+    }
+    detail::fail("tensor_gradcheck: the Jacobian of f's result " + y.shape().str() + " (" +
+                 std::to_string(m) + " elements) by input " + std::to_string(i) + " " +
+                 inputs[i].shape().str() + " (" + std::to_string(n) +
+                 " elements) has more entries than can be held (the check keeps it whole); "
+                 "check a function of fewer elements");
+  }
 }
 
 std::vector<double> outputs_at(const TensorFunction& f, const std::vector<Tensor>& inputs) {
@@ -58,6 +82,7 @@ TensorGradcheckResult tensor_gradcheck(const TensorFunction& f, const std::vecto
                  y0.shape().str() + "; finite differences need the whole computation in "
                  "Float64 (f must not convert to Float32)");
   }
+  check_jacobian_fits(y0, inputs);
   const std::int64_t m = y0.numel();
   std::vector<std::vector<double>> analytic(inputs.size());  // [input][k * n_j + j]
   for (std::size_t i = 0; i < inputs.size(); ++i) {

@@ -223,6 +223,36 @@ TEST(TensorGradcheckOptions, BadOptionsAndAFloat32ResultAreErrors) {
             std::string::npos);
 }
 
+// The Jacobian is held whole, m × n doubles: sizes whose product wraps around int64 (2^62 × 4
+// is 0 mod 2^64) or passes what a vector holds are an Error naming both, never a wrapped
+// allocation. The huge results are views of one element, so nothing large is allocated.
+TEST(TensorGradcheckOptions, AJacobianTooLargeToHoldIsAnError) {
+  const std::vector<Tensor> x = {Tensor::ones({4}, DType::Float64)};
+  const auto spread_to = [](std::int64_t side) {
+    return [side](const std::vector<Tensor>& in) { return sum(in[0]).expand({side, side}); };
+  };
+  try {
+    (void)tensor_gradcheck(spread_to(std::int64_t{1} << 31), x);
+    ADD_FAILURE() << "no Error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(),
+                 "tensor_gradcheck: the Jacobian of f's result [2147483648,2147483648] "
+                 "(4611686018427387904 elements) by input 0 [4] (4 elements) has more entries "
+                 "than can be held (the check keeps it whole); check a function of fewer "
+                 "elements");
+  }
+  // 2^58 × 4 = 2^60 fits int64 but not a vector of doubles.
+  try {
+    (void)tensor_gradcheck(spread_to(std::int64_t{1} << 29), x);
+    ADD_FAILURE() << "no Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("f's result [536870912,536870912] (288230376151711744 "
+                                         "elements) by input 0 [4] (4 elements)"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 std::string case_name(const ::testing::TestParamInfo<OpCase>& info) {
   std::string s;
   for (char ch : info.param.name) s += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';

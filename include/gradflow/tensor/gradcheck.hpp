@@ -35,7 +35,8 @@ struct TensorGradcheckResult {
 /// input element. Runs on a nested, isolated graph (Note [Isolated tapes] in core/tape.hpp):
 /// the caller's graph, the inputs' values and the gradients of captured parameters are left as
 /// they were. Throws Error for non-float64 inputs, a result that is not float64 (f must compute
-/// in float64 throughout), a bad step, negative tolerances or no inputs.
+/// in float64 throughout), a bad step, negative tolerances, no inputs, or a Jacobian (result
+/// elements × input elements, held whole) too large to hold.
 TensorGradcheckResult tensor_gradcheck(const TensorFunction& f, const std::vector<Tensor>& inputs,
                                        const TensorGradcheckOptions& options = {});
 
