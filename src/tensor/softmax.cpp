@@ -116,6 +116,16 @@ void check_labels(const Tensor& scores, const std::vector<std::int64_t>& labels,
   }
 }
 
+/// A margin that is not finite gives no loss anyone meant, so it is refused: unchecked, NaN made
+/// the loss NaN, +inf made it NaN (inf - inf) with finite gradients, and -inf made it +inf.
+/// PyTorch does not check the margin; its kernel keeps each term with margin - s_y + s_j > 0,
+/// so it returns 0 for a NaN or -inf margin and inf for +inf, just as silently.
+void check_margin(double margin, const char* op) {
+  if (!std::isfinite(margin)) {
+    detail::fail(std::string(op) + ": margin must be finite, got " + detail::number_str(margin));
+  }
+}
+
 // cross_entropy as one step: the forward keeps the softmax, and the gradient is
 // (softmax - onehot(label)) / N, without a graph of log_softmax, gather and mean.
 struct CrossEntropyStep final : detail::TensorStep {
@@ -178,6 +188,7 @@ Tensor mse_loss(const Tensor& input, const Tensor& target) {
 Tensor hinge_loss(const Tensor& scores, const std::vector<std::int64_t>& labels, double margin) {
   detail::check_defined(scores, "hinge_loss");
   check_labels(scores, labels, "hinge_loss");
+  check_margin(margin, "hinge_loss");
   const std::int64_t n = scores.shape()[0];
   // sum over all j of max(0, s_j - s_y + margin) counts the j = y term as exactly `margin`;
   // subtracting it leaves the notes' sum over j != y (its gradient there is 0 either way).
@@ -190,6 +201,7 @@ Tensor multi_margin_loss(const Tensor& scores, const std::vector<std::int64_t>& 
                          double margin) {
   detail::check_defined(scores, "multi_margin_loss");
   check_labels(scores, labels, "multi_margin_loss");
+  check_margin(margin, "multi_margin_loss");
   return hinge_loss(scores, labels, margin) * (1.0 / static_cast<double>(scores.shape()[1]));
 }
 

@@ -138,6 +138,16 @@ const BadInput kBadInputs[] = {
     {"clamp_min_above_max", "clamp", [] { (void)clamp(Tensor::ones({2}), 2, 1); },
      {"lower bound 2 is above upper bound 1"}},
     {"clamp_min_undefined", "clamp_min", [] { (void)clamp_min(Tensor(), 0); }, {"undefined"}},
+    // ---- a margin that is not finite: NaN or infinite losses unchecked (0 or inf in PyTorch)
+    {"hinge_loss_nan_margin", "hinge_loss",
+     [] { (void)hinge_loss(Tensor::ones({2, 3}), {0, 1}, NAN); },
+     {"margin must be finite, got nan"}},
+    {"hinge_loss_inf_margin", "hinge_loss",
+     [] { (void)hinge_loss(Tensor::ones({2, 3}), {0, 1}, INFINITY); },
+     {"margin must be finite, got inf"}},
+    {"multi_margin_loss_minus_inf_margin", "multi_margin_loss",
+     [] { (void)multi_margin_loss(Tensor::ones({2, 3}), {0, 1}, -INFINITY); },
+     {"margin must be finite, got -inf"}},
 };
 
 class BadInputTest : public ::testing::TestWithParam<BadInput> {};

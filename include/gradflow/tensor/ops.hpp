@@ -161,10 +161,12 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<std::int64_t>& labe
 /// Mean of (input - target)^2.
 Tensor mse_loss(const Tensor& input, const Tensor& target);
 /// The multiclass SVM loss of the linear classifier notes: mean over the batch of
-/// sum over j != y of max(0, s_j - s_y + margin); scores [N,C].
+/// sum over j != y of max(0, s_j - s_y + margin); scores [N,C]. A margin that is NaN or
+/// infinite is an Error (PyTorch's multi_margin_loss takes it and returns 0 or inf).
 Tensor hinge_loss(const Tensor& scores, const std::vector<std::int64_t>& labels,
                   double margin = 1.0);
-/// PyTorch's multi_margin_loss (p = 1): hinge_loss divided by the number of classes.
+/// PyTorch's multi_margin_loss (p = 1): hinge_loss divided by the number of classes; the
+/// margin must be finite, as for hinge_loss.
 Tensor multi_margin_loss(const Tensor& scores, const std::vector<std::int64_t>& labels,
                          double margin = 1.0);
 
