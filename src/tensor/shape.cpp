@@ -46,20 +46,36 @@ namespace {
 }
 }  // namespace
 
+namespace {
+/// extents_fit_int64's rule, one extent at a time, for the callers that fold it into a loop of
+/// their own: multiplies `nonzero`, the product of the extents so far (a 0 counted as 1), by
+/// `d`; false once the product passes INT64_MAX.
+bool times_extent(std::int64_t& nonzero, std::int64_t d) noexcept {
+  return !__builtin_mul_overflow(nonzero, d == 0 ? 1 : d, &nonzero);
+}
+}  // namespace
+
 bool extents_fit_int64(const Shape& shape) noexcept {
   std::int64_t nonzero = 1;
   for (std::int64_t d : shape) {
-    if (__builtin_mul_overflow(nonzero, d == 0 ? 1 : d, &nonzero)) return false;
+    if (!times_extent(nonzero, d)) return false;
   }
   return true;
 }
 
 std::int64_t check_shape(const Shape& shape, const char* op) {
-  if (std::any_of(shape.begin(), shape.end(), [](std::int64_t d) { return d < 0; })) {
-    detail::fail(std::string(op) + ": negative extent in shape " + shape.str());
+  // Every tensor a factory makes comes through here, so the sign test, the rule and the count
+  // share one pass. The overflow is reported after the loop, so that a negative extent is
+  // named even where the product overflowed before reaching it.
+  std::int64_t nonzero = 1;
+  bool fits = true, empty = false;
+  for (std::int64_t d : shape) {
+    if (d < 0) detail::fail(std::string(op) + ": negative extent in shape " + shape.str());
+    fits = fits && times_extent(nonzero, d);
+    empty = empty || d == 0;
   }
-  if (!extents_fit_int64(shape)) fail_too_many(shape, op);
-  return shape.numel();
+  if (!fits) fail_too_many(shape, op);
+  return empty ? 0 : nonzero;
 }
 
 std::string Shape::str() const {

@@ -229,6 +229,21 @@ TEST(SizeLimits, ExtentsFitInt64CountsAZeroAsOne) {
   EXPECT_EQ(Shape({k2to62, 0, 1}).numel(), 0);
 }
 
+// check_shape counts the elements as numel() does, and a negative extent is named as such even
+// where the extents before it already overflow.
+TEST(SizeLimits, CheckShapeCountsAndNamesANegativeExtentFirst) {
+  EXPECT_EQ(check_shape({}, "op"), 1);
+  EXPECT_EQ(check_shape({2, 3, 4}, "op"), 24);
+  EXPECT_EQ(check_shape({k2to62, 0, 1}, "op"), 0);
+  EXPECT_EQ(check_shape({kMax}, "op"), kMax);
+  try {
+    (void)check_shape({k2to62, 4, -1}, "op");
+    ADD_FAILURE() << "no Error thrown";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "op: negative extent in shape [4611686018427387904,4,-1]");
+  }
+}
+
 // A size that fits every check but that no system can allocate (2^61 bytes, beyond any address
 // space) is an Error naming the factory, the shape and the bytes, not a bare std::bad_alloc.
 TEST(SizeLimits, ARefusedAllocationNamesTheOpAndTheShape) {
