@@ -44,9 +44,7 @@ namespace {
                " (at most " + std::to_string(std::numeric_limits<std::int64_t>::max()) +
                "); check the extents for a unit or sign mistake");
 }
-}  // namespace
 
-namespace {
 /// extents_fit_int64's rule, one extent at a time, for the callers that fold it into a loop of
 /// their own: multiplies `nonzero`, the product of the extents so far (a 0 counted as 1), by
 /// `d`; false once the product passes INT64_MAX.
