@@ -7,6 +7,7 @@
 #include <gradflow/core/error.hpp>
 #include <gradflow/tensor/ops.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -117,9 +118,9 @@ void check_labels(const Tensor& scores, const std::vector<std::int64_t>& labels,
 }
 
 /// A margin that is not finite gives no loss anyone meant, so it is refused: unchecked, NaN made
-/// the loss NaN, +inf made it NaN (inf - inf) with finite gradients, and -inf made it +inf.
-/// PyTorch does not check the margin; its kernel keeps each term with margin - s_y + s_j > 0,
-/// so it returns 0 for a NaN or -inf margin and inf for +inf, just as silently.
+/// the loss NaN and +inf made it NaN (inf - inf) with finite gradients. PyTorch does not check
+/// the margin; its kernel keeps each term with margin - s_y + s_j > 0, so it returns 0 for a NaN
+/// margin and inf for +inf, just as silently.
 void check_margin(double margin, const char* op) {
   if (!std::isfinite(margin)) {
     detail::fail(std::string(op) + ": margin must be finite, got " + detail::number_str(margin));
@@ -190,11 +191,12 @@ Tensor hinge_loss(const Tensor& scores, const std::vector<std::int64_t>& labels,
   check_labels(scores, labels, "hinge_loss");
   check_margin(margin, "hinge_loss");
   const std::int64_t n = scores.shape()[0];
-  // sum over all j of max(0, s_j - s_y + margin) counts the j = y term as exactly `margin`;
-  // subtracting it leaves the notes' sum over j != y (its gradient there is 0 either way).
+  // sum over all j of max(0, s_j - s_y + margin) counts the j = y term as max(0, margin): the
+  // margin itself, or 0 for a negative one. Subtracting it leaves the notes' sum over j != y
+  // (that term's gradient is 0 either way).
   const Tensor correct = gather(scores, 1, labels);  // [N,1]
   const Tensor margins = relu(scores - correct + margin);
-  return sum(margins) * (1.0 / static_cast<double>(n)) - margin;
+  return sum(margins) * (1.0 / static_cast<double>(n)) - std::max(margin, 0.0);
 }
 
 Tensor multi_margin_loss(const Tensor& scores, const std::vector<std::int64_t>& labels,

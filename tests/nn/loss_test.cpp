@@ -41,6 +41,15 @@ TEST(Loss, HingeIsTheNotesMulticlassSvm) {
   EXPECT_NEAR(classification_loss(Loss::hinge, s, {0, 0}).item(), 2.9 / 2.0, 1e-12);
 }
 
+TEST(Loss, HingeWithANegativeMarginCountsOnlyTheOtherClasses) {
+  // The j = y term is max(0, margin) = 0 here: [0, 1, 0], class 0, margin -0.5 gives
+  // max(0, 1 - 0 - 0.5) + max(0, 0 - 0 - 0.5) = 0.5, as torch's multi_margin_loss * C does.
+  const Tensor s = tensor({0.0, 1.0, 0.0}, {1, 3}, f64);
+  EXPECT_DOUBLE_EQ(hinge_loss(s, {0}, -0.5).item(), 0.5);
+  EXPECT_DOUBLE_EQ(multi_margin_loss(s, {0}, -0.5).item(), 0.5 / 3.0);
+  EXPECT_DOUBLE_EQ(hinge_loss(Tensor::zeros({2, 3}, f64), {0, 2}, -1.0).item(), 0.0);
+}
+
 TEST(Loss, CrossEntropyByName) {
   const Tensor s = tensor({1.0, 2.0, 3.0}, {1, 3}, f64);
   const double want = -std::log(std::exp(3.0) / (std::exp(1.0) + std::exp(2.0) + std::exp(3.0)));
