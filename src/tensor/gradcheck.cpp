@@ -11,7 +11,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <new>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -30,25 +32,36 @@ std::vector<Tensor> leaves_of(const std::vector<Tensor>& inputs) {
   return out;
 }
 
-/// Refuses a Jacobian too large to hold: tensor_gradcheck keeps each input's whole, m × n
-/// doubles. The product of two element counts may wrap around int64 (a wrapped count would size
-/// a buffer smaller than the rows written into it) or pass what a vector can hold (a
-/// std::length_error, naming neither the op nor the sizes).
-void check_jacobian_fits(const Tensor& y, const std::vector<Tensor>& inputs) {
+/// The Jacobians tensor_gradcheck fills, zeroed: one per input, kept whole (result elements ×
+/// input elements doubles, [k * n + j]). One too large to hold is an Error naming both shapes:
+/// the product of the two counts may wrap around int64 (a wrapped count would size a buffer
+/// smaller than the rows written into it), and the allocation may fail (std::bad_alloc, or
+/// std::length_error past what a vector can hold, naming neither the op nor the sizes).
+std::vector<std::vector<double>> zeroed_jacobians(const Tensor& y,
+                                                  const std::vector<Tensor>& inputs) {
   const std::int64_t m = y.numel();
-  const std::size_t most = std::vector<double>().max_size();
+  std::vector<std::vector<double>> jacobians(inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const std::int64_t n = inputs[i].numel();
     std::int64_t entries = 0;
-    if (!__builtin_mul_overflow(m, n, &entries) && static_cast<std::uint64_t>(entries) <= most) {
-      continue;
+    std::string size;  // what could not be held, when the count itself fits
+    if (!__builtin_mul_overflow(m, n, &entries)) {
+      try {
+        jacobians[i].assign(static_cast<std::size_t>(entries), 0.0);
+        continue;
+      } catch (const std::bad_alloc&) {
+      } catch (const std::length_error&) {
+      }
+      size = " (" + std::to_string(entries) + " entries, " +
+             std::to_string(static_cast<std::uint64_t>(entries) * sizeof(double)) + " bytes)";
     }
     detail::fail("tensor_gradcheck: the Jacobian of f's result " + y.shape().str() + " (" +
                  std::to_string(m) + " elements) by input " + std::to_string(i) + " " +
-                 inputs[i].shape().str() + " (" + std::to_string(n) +
-                 " elements) has more entries than can be held (the check keeps it whole); "
-                 "check a function of fewer elements");
+                 inputs[i].shape().str() + " (" + std::to_string(n) + " elements)" + size +
+                 " is too large to hold (the check keeps it whole); check a function of fewer "
+                 "elements");
   }
+  return jacobians;
 }
 
 std::vector<double> outputs_at(const TensorFunction& f, const std::vector<Tensor>& inputs) {
@@ -82,12 +95,8 @@ TensorGradcheckResult tensor_gradcheck(const TensorFunction& f, const std::vecto
                  y0.shape().str() + "; finite differences need the whole computation in "
                  "Float64 (f must not convert to Float32)");
   }
-  check_jacobian_fits(y0, inputs);
   const std::int64_t m = y0.numel();
-  std::vector<std::vector<double>> analytic(inputs.size());  // [input][k * n_j + j]
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    analytic[i].assign(static_cast<std::size_t>(m * inputs[i].numel()), 0.0);
-  }
+  std::vector<std::vector<double>> analytic = zeroed_jacobians(y0, inputs);  // [input][k*n + j]
   for (std::int64_t k = 0; k < m; ++k) {
     new_graph();
     x = leaves_of(inputs);
