@@ -114,6 +114,10 @@ template <class T, class A>
 concept MaxWith = requires(const T& t, A a) { max(t, a); };
 template <class T, class A>
 concept MinWith = requires(const T& t, A a) { min(t, a); };
+template <class T, class A>
+concept SumWith = requires(const T& t, A a) { sum(t, a); };
+template <class T, class A>
+concept MeanWith = requires(const T& t, A a) { mean(t, a); };
 
 TEST(TensorBasics, Reductions) {
   const Tensor a = tensor({1, 2, 3, 4, 5, 6}, {2, 3});
@@ -131,6 +135,9 @@ TEST(TensorBasics, Reductions) {
   // elementwise; clamp_min is the elementwise form.
   static_assert(!MaxWith<Tensor, double> && !MinWith<Tensor, float>);
   static_assert(MaxWith<Tensor, int> && MinWith<Tensor, std::int64_t>);
+  // Nor does any reduction with a floating-point axis, which would convert to an integer.
+  static_assert(!SumWith<Tensor, double> && !MeanWith<Tensor, float>);
+  static_assert(SumWith<Tensor, int> && MeanWith<Tensor, std::int64_t>);
   expect_values(clamp_min(tensor({-1, 2, -3, 4}, {2, 2}), 0.0), {0, 2, 0, 4});
   EXPECT_DOUBLE_EQ(sum(Tensor::zeros({0, 3})).item(), 0.0);
   // A large sum takes the parallel path and stays accurate.

@@ -127,15 +127,16 @@ const MethodCase kCases[] = {
      [](const V& x) { return softmax(x[0], 0); }},
     {"log_softmax", {{{2, 4}}}, [](const V& x) { return x[0].log_softmax(-1); },
      [](const V& x) { return log_softmax(x[0], -1); }},
-    // ---- comparisons (no gradient): broadcast against a row, and a row against itself for eq
-    {"gt", {{{2, 3}}, {{3}}}, [](const V& x) { return x[0].gt(x[1]); },
-     [](const V& x) { return gt(x[0], x[1]); }},
-    {"lt", {{{2, 3}}, {{3}}}, [](const V& x) { return x[0].lt(x[1]); },
-     [](const V& x) { return lt(x[0], x[1]); }},
-    {"ge", {{{2, 3}}, {{3}}}, [](const V& x) { return x[0].ge(x[1]); },
-     [](const V& x) { return ge(x[0], x[1]); }},
-    {"le", {{{2, 3}}, {{3}}}, [](const V& x) { return x[0].le(x[1]); },
-     [](const V& x) { return le(x[0], x[1]); }},
+    // ---- comparisons (no gradient), each of a tensor against its own first row, broadcast: row
+    // 0 ties with itself, so gt and ge (lt and le) give different results
+    {"gt", {{{2, 3}}}, [](const V& x) { return x[0].gt(x[0][0]); },
+     [](const V& x) { return gt(x[0], x[0][0]); }},
+    {"lt", {{{2, 3}}}, [](const V& x) { return x[0].lt(x[0][0]); },
+     [](const V& x) { return lt(x[0], x[0][0]); }},
+    {"ge", {{{2, 3}}}, [](const V& x) { return x[0].ge(x[0][0]); },
+     [](const V& x) { return ge(x[0], x[0][0]); }},
+    {"le", {{{2, 3}}}, [](const V& x) { return x[0].le(x[0][0]); },
+     [](const V& x) { return le(x[0], x[0][0]); }},
     {"eq", {{{2, 3}}}, [](const V& x) { return x[0].eq(x[0][0]); },
      [](const V& x) { return eq(x[0], x[0][0]); }},
     // ---- chained, as PyTorch code reads, and in float32
@@ -276,13 +277,20 @@ INSTANTIATE_TEST_SUITE_P(BadArguments, TensorMethodError, ::testing::ValuesIn(kE
                          error_case_name);
 
 // t.max(0.0) does not compile, as max(t, 0.0) does not: it would reduce over axis 0 where a
-// PyTorch user or max(Var, 0.0) means an elementwise maximum (t.clamp_min(0.0)).
+// PyTorch user or max(Var, 0.0) means an elementwise maximum (t.clamp_min(0.0)). No reduction
+// takes a floating-point axis, which would convert silently.
 template <class A>
 concept MaxMethodWith = requires(const Tensor& t, A a) { t.max(a); };
 template <class A>
 concept MinMethodWith = requires(const Tensor& t, A a) { t.min(a, true); };
+template <class A>
+concept SumMethodWith = requires(const Tensor& t, A a) { t.sum(a); };
+template <class A>
+concept MeanMethodWith = requires(const Tensor& t, A a) { t.mean(a, true); };
 static_assert(!MaxMethodWith<double> && !MinMethodWith<float>);
+static_assert(!SumMethodWith<double> && !MeanMethodWith<float>);
 static_assert(MaxMethodWith<int> && MinMethodWith<std::int64_t>);
+static_assert(SumMethodWith<int> && MeanMethodWith<std::int64_t>);
 
 }  // namespace
 }  // namespace gradflow

@@ -108,9 +108,14 @@ Tensor max(const Tensor& a, std::int64_t axis, bool keepdim = false);
 Tensor min(const Tensor& a);
 Tensor min(const Tensor& a, const std::vector<std::int64_t>& axes, bool keepdim = false);
 Tensor min(const Tensor& a, std::int64_t axis, bool keepdim = false);
-/// Deleted: `max(t, 0.0)` would convert 0.0 to axis 0 and reduce, silently, where `max(x, 0.0)`
-/// on a Var is an elementwise maximum. For that, write `clamp_min(t, 0.0)` (`clamp_max` for
-/// min); for a reduction, give the axis as an integer.
+/// Deleted: a reduction's axis is an integer, and a floating-point one would convert to it
+/// silently (`sum(t, 1.5)` reducing over axis 1). Worst, `max(t, 0.0)` would reduce over axis 0
+/// where `max(x, 0.0)` on a Var is an elementwise maximum: for that, write `clamp_min(t, 0.0)`
+/// (`clamp_max` for min).
+template <std::floating_point T>
+Tensor sum(const Tensor& a, T axis, bool keepdim = false) = delete;
+template <std::floating_point T>
+Tensor mean(const Tensor& a, T axis, bool keepdim = false) = delete;
 template <std::floating_point T>
 Tensor max(const Tensor& a, T axis, bool keepdim = false) = delete;
 template <std::floating_point T>

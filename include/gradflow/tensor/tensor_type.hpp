@@ -183,8 +183,12 @@ class Tensor {
   Tensor min() const;
   Tensor min(std::int64_t axis, bool keepdim = false) const;
   Tensor min(const std::vector<std::int64_t>& axes, bool keepdim = false) const;
-  /// Deleted, as the free max(t, 0.0) is: t.max(0.0) would reduce over axis 0, silently. The
-  /// elementwise form is t.clamp_min(0.0) (clamp_max for min).
+  /// Deleted, as the free functions' are: a floating-point axis would convert silently, and
+  /// t.max(0.0) reduce over axis 0. The elementwise form is t.clamp_min(0.0) (clamp_max for min).
+  template <std::floating_point T>
+  Tensor sum(T axis, bool keepdim = false) const = delete;
+  template <std::floating_point T>
+  Tensor mean(T axis, bool keepdim = false) const = delete;
   template <std::floating_point T>
   Tensor max(T axis, bool keepdim = false) const = delete;
   template <std::floating_point T>
