@@ -18,7 +18,7 @@ namespace {
 // The length of the well-formed UTF-8 sequence that starts at text[i], or 0 when none does.
 // Well-formed as Unicode's Table 3-7 has it: the lead byte's range bounds the second byte, which
 // is what excludes overlong forms (E0 80..9F, F0 80..8F), UTF-16 surrogates (ED A0..BF) and code
-// points above U+10FFFF (F4 90..BF, F5..FF); C0 and C1 lead only overlong forms.
+// points above U+10FFFF (F4 90..BF, F5..FF); the bytes C0 and C1 lead only overlong forms.
 std::size_t utf8_length(std::string_view text, std::size_t i) {
   const auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
   const unsigned char lead = at(i);
@@ -46,6 +46,22 @@ std::size_t utf8_length(std::string_view text, std::size_t i) {
   return length;
 }
 
+// Characters that are well-formed text but change how a message displays, so a crafted name
+// could disguise the message around it:
+// - the C1 controls U+0080..U+009F (C2 80..9F): some terminals read U+009B as CSI, the start of
+//   an escape sequence, just as they read ESC [;
+// - the line and paragraph separators U+2028 and U+2029 (E2 80 A8, A9): a line break to editors
+//   and log viewers;
+// - the bidirectional embeddings and overrides U+202A..U+202E (E2 80 AA..AE) and isolates
+//   U+2066..U+2069 (E2 81 A6..A9), which reorder the text after them ("Trojan Source").
+bool changes_display(std::string_view character) {
+  const auto at = [&](std::size_t k) { return static_cast<unsigned char>(character[k]); };
+  if (character.size() == 2) return at(0) == 0xc2 && at(1) <= 0x9f;
+  if (character.size() != 3 || at(0) != 0xe2) return false;
+  if (at(1) == 0x80) return at(2) >= 0xa8 && at(2) <= 0xae;
+  return at(1) == 0x81 && at(2) >= 0xa6 && at(2) <= 0xa9;
+}
+
 void append_escaped(std::string& shown, std::string_view bytes) {
   for (const char c : bytes) {
     char escaped[5];
@@ -69,11 +85,7 @@ std::string printable(std::string_view text, std::size_t max_bytes) {
     // would be malformed UTF-8 of our own making.
     if (taken > max_bytes - i) break;
     const std::string_view bytes = text.substr(i, taken);
-    // U+0080..U+009F (C2 80..C2 9F) are the C1 controls: some terminals read U+009B as CSI,
-    // the start of an escape sequence, just as they read ESC [.
-    const bool c1_control = length == 2 && bytes[0] == '\xc2' &&
-                            static_cast<unsigned char>(bytes[1]) <= 0x9f;
-    if (length == 0 || is_control_byte(bytes[0]) || c1_control) {
+    if (length == 0 || is_control_byte(bytes[0]) || changes_display(bytes)) {
       append_escaped(shown, bytes);
     } else {
       shown += bytes;

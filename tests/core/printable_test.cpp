@@ -52,7 +52,20 @@ TEST(Printable, C1ControlsAreEscaped) {
   // U+009B is CSI to some terminals: "\xc2\x9b" "2J" would clear the screen as ESC [ 2 J does.
   EXPECT_EQ(printable("a\xc2\x9b" "2J"), R"(a\xc2\x9b2J)");
   EXPECT_EQ(printable("\xc2\x80"), R"(\xc2\x80)");
+  EXPECT_EQ(printable("\xc2\x9f"), R"(\xc2\x9f)");  // the last of them
   EXPECT_EQ(printable("\xc2\xa0"), "\xc2\xa0");  // U+00A0, just past them, is text
+}
+
+TEST(Printable, CharactersThatReorderOrBreakTheLineAreEscaped) {
+  // U+202E (right-to-left override) would show "ab" "\u202e" "cba" as "ababc"; U+2066..U+2069
+  // isolate; U+2028 and U+2029 break the line in editors and log viewers.
+  EXPECT_EQ(printable("ab\u202e" "cba"), R"(ab\xe2\x80\xaecba)");
+  EXPECT_EQ(printable("\u202a"), R"(\xe2\x80\xaa)");
+  EXPECT_EQ(printable("\u2066x\u2069"), R"(\xe2\x81\xa6x\xe2\x81\xa9)");
+  EXPECT_EQ(printable("a\u2028" "b\u2029"), R"(a\xe2\x80\xa8b\xe2\x80\xa9)");
+  // Their neighbours are text: U+2027 (hyphenation point), U+202F (narrow no-break space),
+  // U+2065 (unassigned, passed as any other character), U+206A.
+  EXPECT_EQ(printable("\u2027\u202f\u2065\u206a"), "\u2027\u202f\u2065\u206a");
 }
 
 TEST(Printable, TheCutNeverSplitsACharacter) {

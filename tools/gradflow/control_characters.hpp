@@ -8,7 +8,7 @@
 namespace gradflow::cli {
 
 /// True when `text` holds a control byte (newline, tab, ..., DEL), by the library's rule
-/// (detail::is_control_byte), the bytes that detail::printable escapes.
+/// (detail::is_control_byte).
 bool has_control_character(std::string_view text);
 
 /// Prints "gradflow COMMAND: MESSAGE" on standard error as one line, MESSAGE's control

@@ -25,17 +25,19 @@ namespace detail {
 /// -0.000000.
 std::string number_str(double x);
 /// Whether `c` is an ASCII control character: a byte below 0x20 (newline, tab, escape, ...) or
-/// DEL. The one rule for both printable() below and the command line's refusal of such a byte
-/// in a file name.
+/// DEL. The one spelling of this test: printable() below escapes these bytes (and more), the
+/// command line refuses them in a file name, and the expression parser's messages show them.
 constexpr bool is_control_byte(char c) noexcept {
   const auto byte = static_cast<unsigned char>(c);
   return byte < 0x20 || byte == 0x7f;
 }
 /// Text from a file (a tensor name, a dtype, a metadata value) as an error message may show it,
 /// so that a message stays one line of valid UTF-8 and a crafted file cannot send escape
-/// sequences to a terminal: well-formed UTF-8 ("µ", "日本") as it is; as \xNN each control byte
-/// (is_control_byte), each byte of a C1 control (U+0080..U+009F), and each byte that is not
-/// part of a well-formed UTF-8 sequence (an overlong form, a surrogate, a code point above
+/// sequences to a terminal or disguise the message: well-formed UTF-8 ("µ", "日本") as it is;
+/// as \xNN each control byte (is_control_byte), each byte of a character that changes how text
+/// displays (the C1 controls U+0080..U+009F, the line and paragraph separators U+2028 and
+/// U+2029, the bidirectional controls U+202A..U+202E and U+2066..U+2069), and each byte that is
+/// not part of a well-formed UTF-8 sequence (an overlong form, a surrogate, a code point above
 /// U+10FFFF, a truncated sequence, a stray continuation byte). Cut after at most `max_bytes`
 /// bytes of `text`, before a sequence that would cross the cut, with "..." after it, so that a
 /// megabyte-long name does not become a megabyte-long message.

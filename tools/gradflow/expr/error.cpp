@@ -12,7 +12,7 @@ ExprError::ExprError(std::string reason, std::size_t column)
 
 std::string quote_char(char c) {
   const auto byte = static_cast<unsigned char>(c);
-  if (byte >= 0x20 && byte < 0x7f) return std::string("'") + c + "'";
+  if (byte < 0x80 && !detail::is_control_byte(c)) return std::string("'") + c + "'";
   char buf[8];
   std::snprintf(buf, sizeof buf, "\\x%02X", byte);
   return buf;
@@ -30,9 +30,8 @@ std::string ExprError::show(std::string_view expression) const {
   std::string line = first > 0 ? "..." : "";
   const std::size_t caret = line.size() + (at - first);
   for (std::size_t i = first; i < last; ++i) {
-    const auto byte = static_cast<unsigned char>(expression[i]);
     // Tabs, newlines and other control bytes would move the caret off its column.
-    line += (byte < 0x20 || byte == 0x7f) ? ' ' : expression[i];
+    line += detail::is_control_byte(expression[i]) ? ' ' : expression[i];
   }
   if (last < expression.size()) line += "...";
 
