@@ -66,7 +66,7 @@ def main():
               f"{fmt_time(lean)}.")
     statement = g("seed-circuit", "time_per_gradient_bare_statement")
     if statement is not None:
-        print(f"The whole circuit as one entry on a bare tape (the floor of any tape): "
+        print(f"The whole circuit as one entry on a bare tape (a statement's floor): "
               f"{fmt_time(statement)}.")
     if torch:
         print()
