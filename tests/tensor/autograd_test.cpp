@@ -1,6 +1,8 @@
 // Gradients through tensors: the notes' matrix multiply, accumulation, graphs and parameters,
 // NoGradGuard, detach, Var mixing, and the errors of misuse.
 
+#include "helpers.hpp"
+
 #include <gradflow/gradflow.hpp>
 #include <gradflow/tensor/tensor.hpp>
 
@@ -17,15 +19,7 @@
 namespace gradflow {
 namespace {
 
-template <class F>
-void expect_error(F f, const std::string& text) {
-  try {
-    f();
-    ADD_FAILURE() << "no Error thrown; expected one saying: " << text;
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
-  }
-}
+using test::expect_error;
 
 void expect_close(const Tensor& a, const Tensor& b, double tol = 1e-5) {
   ASSERT_TRUE(a.defined());

@@ -1,5 +1,7 @@
 // Tensor basics: factories, shapes, views, broadcasting, values of the ops, and error messages.
 
+#include "helpers.hpp"
+
 #include <gradflow/gradflow.hpp>
 #include <gradflow/tensor/tensor.hpp>
 
@@ -12,16 +14,7 @@
 namespace gradflow {
 namespace {
 
-/// Expects `f` to throw gradflow::Error whose message contains `text`.
-template <class F>
-void expect_error(F f, const std::string& text) {
-  try {
-    f();
-    ADD_FAILURE() << "no Error thrown; expected one saying: " << text;
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
-  }
-}
+using test::expect_error;
 
 void expect_values(const Tensor& t, const std::vector<double>& want, double tol = 1e-6) {
   const std::vector<double> got = t.to_vector();

@@ -279,9 +279,7 @@ TEST(TensorGradcheckOptions, AJacobianThatMemoryCannotHoldIsAnError) {
 }
 
 std::string case_name(const ::testing::TestParamInfo<OpCase>& info) {
-  std::string s;
-  for (char ch : info.param.name) s += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
-  return s + "_" + std::to_string(info.index);
+  return test::test_name(info.param.name) + "_" + std::to_string(info.index);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllOps, EveryTensorOp, ::testing::ValuesIn(all_cases()), case_name);

@@ -189,9 +189,7 @@ TEST_P(TensorMethod, SameValuesAndGradientsAsTheFreeFunction) {
 }
 
 std::string case_name(const ::testing::TestParamInfo<MethodCase>& info) {
-  std::string s;
-  for (char ch : info.param.name) s += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
-  return s;
+  return test::test_name(info.param.name);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllMethods, TensorMethod, ::testing::ValuesIn(kCases), case_name);
