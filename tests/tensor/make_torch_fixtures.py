@@ -57,6 +57,8 @@ def cases():
     yield "max_min_binary", [(2, 3), (2, 3)], lambda A, B: torch.maximum(A, B) * torch.minimum(A, -B)
     yield "mlp_cross_entropy_float32", [(4, 5), (5, 6), (6,), (6, 3), (3,)], \
         lambda X, W1, b1, W2, b2: F.cross_entropy(torch.relu(X @ W1 + b1) @ W2 + b2, labels4)
+    yield "pow_zero_base", [torch.tensor([0.0, 0.5, 1.0, 2.0], dtype=torch.float64)], \
+        lambda A: torch.pow(0.0, A) * torch.arange(1.0, 5.0, dtype=A.dtype) + torch.pow(2.5, A)
 
 
 def fmt(t):

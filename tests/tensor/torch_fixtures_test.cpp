@@ -65,6 +65,8 @@ const std::map<std::string, Expr>& expressions() {
       {"max_min_binary", [](const V& x) { return maximum(x[0], x[1]) * minimum(x[0], -x[1]); }},
       {"mlp_cross_entropy_float32",
        [](const V& x) { return cross_entropy(matmul(relu(matmul(x[0], x[1]) + x[2]), x[3]) + x[4], kLabels4); }},
+      {"pow_zero_base",
+       [](const V& x) { return pow(0.0, x[0]) * Tensor::arange(1, 5, 1, x[0].dtype()) + pow(2.5, x[0]); }},
   };
   return m;
 }

@@ -257,8 +257,11 @@ struct ConstPow {
   static constexpr std::string_view name = "const_pow", symbol = "c^";
   static constexpr Domain domain = {-2.0, 2.0}, param_domain = {0.5, 3.0};
   static double forward(double x, double c) { return std::pow(c, x); }
-  // d c^x/dx = c^x log c = out log c
-  static double local_grad(double, double c, double out) { return out * std::log(c); }
+  // d c^x/dx = c^x log c = out log c; for c = 0 and x >= 0 taken as 0, as PyTorch does (0^x is
+  // 0 for every x > 0, and out log c would be 0 * -inf = NaN there)
+  static double local_grad(double x, double c, double out) {
+    return c == 0.0 && x >= 0.0 ? 0.0 : out * std::log(c);
+  }
 };
 
 // ---- the lists -----------------------------------------------------------------------------
