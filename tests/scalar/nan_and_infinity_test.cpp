@@ -100,6 +100,24 @@ TEST_F(NonFinite, ZeroOverATinyDenominatorHasAZeroGradient) {
   EXPECT_EQ(n.grad(), kInf);  // 1/d, which overflows
 }
 
+// pow at a zero base, with PyTorch's partials (torch.pow(x, y) and torch.pow(0.0, y) at x = 0):
+// d/dy is 0 for y >= 0 (0^y is 0 for every y > 0) and x^y log x = inf * -inf = -inf for y < 0.
+TEST_F(NonFinite, PowAtAZeroBaseHasPyTorchsPartials) {
+  const std::vector<double> ys = {2.0, 0.0, -1.0, 0.5};
+  const std::vector<double> dx = {0.0, 0.0, -kInf, kInf}, dy = {0.0, 0.0, -kInf, 0.0};
+  for (std::size_t i = 0; i < ys.size(); ++i) {
+    new_graph();
+    Var x = 0.0, y = ys[i];
+    pow(x, y).backward();
+    EXPECT_EQ(x.grad(), dx[i]) << "y = " << ys[i];
+    EXPECT_EQ(y.grad(), dy[i]) << "y = " << ys[i];
+    new_graph();
+    Var e = ys[i];
+    pow(0.0, e).backward();
+    EXPECT_EQ(e.grad(), dy[i]) << "pow(0, " << ys[i] << ")";
+  }
+}
+
 TEST_F(NonFinite, InfiniteLocalGradientOnThePathGivesInfinity) {
   Var x = 0.0;
   Var f = sqrt(x);

@@ -92,11 +92,11 @@ struct Pow {
   static constexpr std::string_view name = "pow", symbol = "^";
   static constexpr Domain domain_x = {0.5, 3.0}, domain_y = {-2.0, 2.0};
   static double forward(double x, double y) { return std::pow(x, y); }
-  // d x^y/dx = y x^(y-1), d x^y/dy = x^y log x (taken as 0 at x = 0, where x^y is flat in y
-  // for y > 0, as PyTorch does)
+  // d x^y/dx = y x^(y-1), d x^y/dy = x^y log x (taken as 0 at x = 0 for y >= 0, where 0^y is
+  // flat in y for y > 0, as PyTorch does; for y < 0 it stays inf * -inf = -inf, as PyTorch's)
   static Partials local_grad(double x, double y, double out) {
     const double dx = y == 0.0 ? 0.0 : y * std::pow(x, y - 1.0);
-    const double dy = x == 0.0 ? 0.0 : out * std::log(x);
+    const double dy = x == 0.0 && y >= 0.0 ? 0.0 : out * std::log(x);
     return {dx, dy};
   }
 };
