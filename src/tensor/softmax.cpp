@@ -7,9 +7,9 @@
 #include <gradflow/core/error.hpp>
 #include <gradflow/tensor/ops.hpp>
 
-#include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 namespace gradflow {
 
@@ -190,13 +190,19 @@ Tensor hinge_loss(const Tensor& scores, const std::vector<std::int64_t>& labels,
   detail::check_defined(scores, "hinge_loss");
   check_labels(scores, labels, "hinge_loss");
   check_margin(margin, "hinge_loss");
-  const std::int64_t n = scores.shape()[0];
-  // sum over all j of max(0, s_j - s_y + margin) counts the j = y term as max(0, margin): the
-  // margin itself, or 0 for a negative one. Subtracting it leaves the notes' sum over j != y
-  // (that term's gradient is 0 either way).
+  const std::int64_t n = scores.shape()[0], c = scores.shape()[1];
+  // The notes' sum over j != y: the j = y terms are left out by `where`, not subtracted
+  // afterwards as max(0, margin), because an infinite s_y makes its term s_y - s_y + margin NaN
+  // (PyTorch's kernel skips j = y too: an s_y of +inf gives that row 0, -inf gives inf).
+  std::vector<double> others(static_cast<std::size_t>(n * c), 1.0);
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    others[i * static_cast<std::size_t>(c) + static_cast<std::size_t>(labels[i])] = 0.0;
+  }
   const Tensor correct = gather(scores, 1, labels);  // [N,1]
   const Tensor margins = relu(scores - correct + margin);
-  return sum(margins) * (1.0 / static_cast<double>(n)) - std::max(margin, 0.0);
+  const Tensor counted = where(tensor(std::move(others), {n, c}, scores.dtype()), margins,
+                               Tensor::zeros({}, scores.dtype()));
+  return sum(counted) * (1.0 / static_cast<double>(n));
 }
 
 Tensor multi_margin_loss(const Tensor& scores, const std::vector<std::int64_t>& labels,

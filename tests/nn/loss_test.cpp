@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <vector>
 
 namespace gradflow::nn {
 namespace {
@@ -48,6 +50,20 @@ TEST(Loss, HingeWithANegativeMarginCountsOnlyTheOtherClasses) {
   EXPECT_DOUBLE_EQ(hinge_loss(s, {0}, -0.5).item(), 0.5);
   EXPECT_DOUBLE_EQ(multi_margin_loss(s, {0}, -0.5).item(), 0.5 / 3.0);
   EXPECT_DOUBLE_EQ(hinge_loss(Tensor::zeros({2, 3}, f64), {0, 2}, -1.0).item(), 0.0);
+}
+
+TEST(Loss, HingeWithAnInfiniteCorrectScoreSkipsItsOwnTerm) {
+  // s_y - s_y + margin is NaN for s_y = +-inf; the j = y term is not part of the loss. PyTorch's
+  // multi_margin_loss gives 1/3 for +inf (row 0 counts 0) and inf for -inf, with these gradients.
+  const double inf = std::numeric_limits<double>::infinity();
+  Tensor s = tensor({inf, 1.0, 2.0, 0.5, 1.0, 0.0}, {2, 3}, f64).requires_grad_();
+  const Tensor loss = multi_margin_loss(s, {0, 0});
+  EXPECT_DOUBLE_EQ(loss.item(), 1.0 / 3.0);
+  loss.backward();
+  EXPECT_EQ(s.grad().to_vector(),
+            (std::vector<double>{0.0, 0.0, 0.0, -1.0 / 3.0, 1.0 / 6.0, 1.0 / 6.0}));
+  EXPECT_DOUBLE_EQ(hinge_loss(s.detach(), {0, 0}).item(), 1.0);
+  EXPECT_EQ(hinge_loss(tensor({-inf, 1.0, 2.0}, {1, 3}, f64), {0}).item(), inf);
 }
 
 TEST(Loss, CrossEntropyByName) {
