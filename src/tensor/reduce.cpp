@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -245,9 +246,13 @@ std::vector<std::int64_t> argmax(const Tensor& a, std::int64_t axis) {
     const T* x = elements<T>(c);
     for (std::int64_t o = 0; o < outer; ++o) {
       for (std::int64_t i = 0; i < inner; ++i) {
+        // A NaN counts as the largest value, as in PyTorch and NumPy (and as max() propagates
+        // it): the first NaN is the answer, so the scan stops there.
+        const T* line = x + o * n * inner + i;
         std::int64_t best = 0;
-        for (std::int64_t k = 1; k < n; ++k) {
-          if (x[(o * n + k) * inner + i] > x[(o * n + best) * inner + i]) best = k;
+        for (std::int64_t k = 1; k < n && !std::isnan(line[best * inner]); ++k) {
+          const T v = line[k * inner];
+          if (std::isnan(v) || v > line[best * inner]) best = k;
         }
         out[static_cast<std::size_t>(o * inner + i)] = best;
       }

@@ -108,6 +108,23 @@ void fail_data_access(const Tensor& t, DType wanted) {
 }
 
 namespace {
+// An expanded view (stride 0 on an axis of extent > 1) names one memory location by several
+// elements: an in-place add_ or mul_ would apply itself there once per element, and copy_ keep
+// whichever element it wrote last, silently. Refused as PyTorch refuses it. fill_ and zero_ write
+// one value everywhere, so they are allowed, as in PyTorch.
+void check_no_internal_overlap(const Tensor& t, std::string_view op) {
+  const Shape& shape = t.shape();
+  const Shape& strides = t.strides();
+  for (std::size_t axis = 0; axis < shape.size(); ++axis) {
+    if (strides[axis] != 0 || shape[axis] < 2) continue;
+    fail(std::string(op) + ": this tensor of shape " + shape.str() +
+         " is an expanded view (axis " + std::to_string(axis) + "'s " +
+         std::to_string(shape[axis]) + " elements are one memory location), so an in-place " +
+         std::string(op) + " would write each location several times; clone() it first, or " +
+         "change the tensor it was expanded from");
+  }
+}
+
 void check_mutable(const Tensor& t, std::string_view op) {
   if (t.impl().cell && Tape::current().recording()) {
     fail(std::string(op) + ": this tensor requires grad, and changing it in place would "
@@ -433,6 +450,7 @@ Tensor& Tensor::fill_(double value) {
 }
 
 Tensor& Tensor::copy_(const Tensor& src) {
+  detail::check_no_internal_overlap(*this, "copy_");
   detail::check_mutable(*this, "copy_");
   detail::check_same_dtype(*this, src, "copy_");
   if (broadcast_shapes(src.shape(), shape(), "copy_") != shape()) {
@@ -453,6 +471,7 @@ Tensor& Tensor::copy_(const Tensor& src) {
 }
 
 Tensor& Tensor::add_(const Tensor& other, double alpha) {
+  detail::check_no_internal_overlap(*this, "add_");
   detail::check_mutable(*this, "add_");
   detail::check_same_dtype(*this, other, "add_");
   if (broadcast_shapes(other.shape(), shape(), "add_") != shape()) {
@@ -464,11 +483,13 @@ Tensor& Tensor::add_(const Tensor& other, double alpha) {
 }
 
 Tensor& Tensor::sub_(const Tensor& other) {
+  detail::check_no_internal_overlap(*this, "sub_");
   detail::check_mutable(*this, "sub_");
   return add_(other, -1.0);
 }
 
 Tensor& Tensor::mul_(double factor) {
+  detail::check_no_internal_overlap(*this, "mul_");
   detail::check_mutable(*this, "mul_");
   dispatch(dtype(), [&]<class T>() {
     T* p = elements<T>(*this);
@@ -485,6 +506,8 @@ Tensor& Tensor::mul_(double factor) {
   });
   return *this;
 }
+
+std::ostream& operator<<(std::ostream& os, DType d) { return os << dtype_name(d); }
 
 std::ostream& operator<<(std::ostream& os, const Tensor& t) {
   if (!t.defined()) return os << "Tensor(undefined)";

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,12 @@ TEST(TensorBasics, FactoriesShapesAndValues) {
   expect_values(t, {1, 2, 3, 4, 5, 6});
   EXPECT_DOUBLE_EQ(scalar_tensor(3.0).item(), 3.0);
   EXPECT_EQ(scalar_tensor(3.0).dim(), 0);
+}
+
+TEST(TensorBasics, ADTypePrintsItsName) {
+  std::ostringstream os;
+  os << DType::Float64 << ' ' << Tensor::zeros({2}).dtype();
+  EXPECT_EQ(os.str(), "Float64 Float32");
 }
 
 TEST(TensorBasics, RandnIsSeedable) {
@@ -70,6 +77,29 @@ TEST(TensorBasics, ViewsShareValuesAndWalkStrides) {
   expect_values(tensor({1, 2}, {2, 1}).expand({2, 3}), {1, 1, 1, 2, 2, 2});
   expect_error([&] { (void)tt.view({6}); }, "not contiguous");
   expect_error([&] { (void)t.reshape({4, 2}); }, "cannot reshape [2,3]");
+}
+
+TEST(TensorBasics, InPlaceWritesThroughAnExpandedViewAreRefused) {
+  // Each column of the [4,3] view is one memory location: add_ would add 4 times and copy_
+  // keep the last row, silently. The base is left as it was.
+  Tensor base = Tensor::zeros({1, 3});
+  const Tensor wide = base.expand({4, 3});
+  const std::string why = "is an expanded view (axis 0's 4 elements are one memory location)";
+  expect_error([&] { Tensor(wide).add_(Tensor::ones({4, 3})); },
+               "add_: this tensor of shape [4,3] " + why);
+  expect_error([&] { Tensor(wide).sub_(Tensor::ones({4, 3})); }, "sub_: this tensor");
+  expect_error([&] { Tensor(wide).mul_(2.0); }, "mul_: this tensor of shape [4,3] " + why);
+  expect_error([&] { Tensor(wide).copy_(Tensor::ones({4, 3})); }, "clone() it first");
+  expect_values(base, {0, 0, 0});
+  // fill_ and zero_ write one value everywhere, as PyTorch allows; an axis expanded to extent 1
+  // overlaps nothing; a clone is a tensor of its own.
+  Tensor(wide).fill_(2.0);
+  expect_values(base, {2, 2, 2});
+  base.expand({1, 3}).add_(Tensor::ones({1, 3}));
+  expect_values(base, {3, 3, 3});
+  Tensor copy = wide.clone();
+  copy.add_(Tensor::ones({4, 3}));
+  expect_values(copy, {4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4});
 }
 
 TEST(TensorBasics, BroadcastingArithmetic) {
@@ -124,6 +154,11 @@ TEST(TensorBasics, Reductions) {
   expect_values(min(a, 1, true), {1, 4});
   EXPECT_DOUBLE_EQ(max(a).item(), 6);
   EXPECT_EQ(argmax(a, 1), (std::vector<std::int64_t>{2, 2}));
+  // A NaN is the largest value, as in PyTorch: the first one wins.
+  const double nan = std::nan("");
+  EXPECT_EQ(argmax(tensor({1, nan, 3, nan, 5, 4}, {3, 2}, DType::Float64), 0),
+            (std::vector<std::int64_t>{2, 0}));
+  EXPECT_EQ(argmax(tensor({1, 3, nan, nan}, {1, 4}), 1), (std::vector<std::int64_t>{2}));
   // max(t, 0.0) does not compile: it would reduce over axis 0 where max(Var, 0.0) is
   // elementwise; clamp_min is the elementwise form.
   static_assert(!MaxWith<Tensor, double> && !MinWith<Tensor, float>);

@@ -3,6 +3,7 @@
 /// Element types of tensors.
 
 #include <cstddef>
+#include <iosfwd>
 #include <string_view>
 
 namespace gradflow {
@@ -15,6 +16,9 @@ enum class DType : unsigned char { Float32, Float64 };
 constexpr std::string_view dtype_name(DType d) noexcept {
   return d == DType::Float32 ? "Float32" : "Float64";
 }
+
+/// Prints dtype_name(d).
+std::ostream& operator<<(std::ostream& os, DType d);
 
 /// Bytes per element.
 constexpr std::size_t dtype_size(DType d) noexcept { return d == DType::Float32 ? 4 : 8; }

@@ -140,7 +140,9 @@ class Tensor {
   Tensor select(std::int64_t axis, std::int64_t index) const;
   /// select(0, index).
   Tensor operator[](std::int64_t index) const { return select(0, index); }
-  /// A view with this tensor's values repeated along axes of extent 1 (broadcast_to).
+  /// A view with this tensor's values repeated along axes of extent 1 (broadcast_to). Its
+  /// repeated elements are one memory location each, so copy_, add_, sub_ and mul_ refuse it,
+  /// as PyTorch does: clone() it first.
   Tensor expand(const Shape& shape) const;
 
   // ---- operations as methods ---------------------------------------------------------------
@@ -213,8 +215,9 @@ class Tensor {
   // ---- in place (optimizer updates; not recorded) ------------------------------------------
 
   /// These change values without recording anything. Changing a tensor that requires grad is
-  /// only allowed inside NoGradGuard (an optimizer step), and a tensor some backward step saved
-  /// must not be changed before that backward ran: both are Errors.
+  /// only allowed inside NoGradGuard (an optimizer step), a tensor some backward step saved
+  /// must not be changed before that backward ran, and copy_, add_, sub_ and mul_ cannot write
+  /// through an expanded view (several elements, one location): all are Errors.
   Tensor& zero_();
   Tensor& fill_(double value);
   Tensor& copy_(const Tensor& src);
