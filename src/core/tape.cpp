@@ -159,9 +159,11 @@ bool Tape::allowed(const void* leaf) const noexcept {
 void Tape::fail_stale(std::string_view op) {
   detail::fail(std::string(op) +
                ": this Var belongs to a graph that is no longer current on this thread: it was "
-               "recorded before gradflow::new_graph() (or in a Tape::Scope that has ended), or "
-               "by another thread (each thread records its own graph). Keep values that must "
-               "outlive a graph as double (x.value()) or as a gradflow::Param.");
+               "recorded before gradflow::new_graph() (or in a Tape::Scope that has ended), by "
+               "another thread (each thread records its own graph), or on an outer graph while "
+               "a nested one is current (inside gradcheck or a Tape::Scope: pass it to the "
+               "checked function as an input). Keep values that must outlive a graph as double "
+               "(x.value()) or as a gradflow::Param.");
 }
 
 Slot Tape::bind(const std::shared_ptr<PersistentLeaf>& leaf) {
