@@ -13,14 +13,19 @@ namespace gradflow::optim {
 ///
 /// ```cpp
 /// optim::Adam opt(model.parameters(), {.lr = 1e-3});
-/// for (const Batch& b : batches) {
+/// for (std::size_t b = 0; b < batches.num_batches(); ++b) {  // a data::BatchSampler
 ///   new_graph();  // release the last step's graph: unlike PyTorch, it lives until this call
-///   Tensor loss = cross_entropy(model(b.x), b.labels);
+///   Tensor x = nn::rows_to_tensor(train.inputs, batches.batch(b), DType::Float32);
+///   Tensor loss = cross_entropy(model(x), labels);  // train.labels at batches.batch(b)
 ///   opt.zero_grad();
 ///   loss.backward();
 ///   opt.step();
 /// }
 /// ```
+///
+/// Without the new_graph() call every step's graph is kept, and each backward() sweeps all of
+/// them: the results are right, but memory grows and steps slow down with every step
+/// (examples/training_loop.cpp has the whole loop).
 class Optimizer {
  public:
   /// Throws Error for a parameter that is undefined, does not require grad, or is not a leaf
