@@ -107,11 +107,13 @@ TEST_F(Eval, FileNotSavedByGradflowTrain) {
 }
 
 TEST_F(Eval, FileWhoseTensorsAreAnotherArchitecture) {
-  // The metadata says svm (a linear classifier) but the tensors are the mlp's.
+  // The metadata says svm (a linear classifier) but the tensors are the mlp's. eval has no
+  // --model: it builds what the metadata names, so the message says that first.
   const std::string other = file("other.safetensors");
   write_bytes(other, edited("\"mlp\"", "\"svm\""));
   expect_bad_input(run_gradflow({"eval", "--load", other, "--data", "spiral"}),
-                   "other.safetensors");
+                   other + ": the metadata describes svm for samples of shape [2] and 3 classes, "
+                           "but the stored tensors differ: ");
 }
 
 TEST_F(Eval, ModelForAnotherDataSet) {

@@ -172,18 +172,37 @@ TEST(Train, LoadRefusesOutputsOverTheLoadedFile) {
 }
 
 TEST(Train, LoadOfAnotherArchitectureNamesTheParameter) {
+  // A state_dict without gradflow's metadata (as PyTorch writes one): only the tensors tell.
   const TempDir dir;
-  const std::string model = dir / "softmax.safetensors";
+  const std::string saved = dir / "saved.safetensors", model = dir / "softmax.safetensors";
   ASSERT_EQ(run_gradflow({"train", "--data", "spiral", "--model", "softmax", "--epochs", "1",
-                          "--save", model})
+                          "--save", saved})
                 .status,
             0);
+  gradflow::data::save_safetensors(model, gradflow::data::load_safetensors(saved).tensors);
   const ProgramResult r = run_gradflow(short_spiral({"--load", model}));
   EXPECT_EQ(r.status, 2) << r.err;
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(count_lines(r.err), 1u) << r.err;
   EXPECT_EQ(r.err.rfind("gradflow train: " + model + ": ", 0), 0u) << r.err;
   EXPECT_NE(r.err.find("tensor '1.weight' has shape"), std::string::npos) << r.err;
+}
+
+TEST(Train, LoadOfAnotherArchitectureNamesItsModelBeforeAnyTensor) {
+  // The file's metadata names its model, which says more than the first tensor that differs.
+  const TempDir dir;
+  const std::string mlp = dir / "mlp.safetensors";
+  ASSERT_EQ(run_gradflow({"train", "--data", "spiral", "--model", "mlp", "--epochs", "1",
+                          "--save", mlp})
+                .status,
+            0);
+  for (const std::string model : {"softmax", "svm"}) {
+    const ProgramResult r = run_gradflow(
+        {"train", "--data", "spiral", "--model", model, "--epochs", "1", "--load", mlp});
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "gradflow train: " + mlp + " holds the mlp model; --model is " + model + "\n");
+  }
 }
 
 TEST(Train, PlainLinesWhenNotATerminal) {

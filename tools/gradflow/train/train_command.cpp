@@ -61,21 +61,25 @@ std::optional<ProgressPrinter> progress_printer(bool json, int epochs, bool has_
   return printer;
 }
 
-// --load: the file's tensors into the model (nn::load checks every name, dtype and shape before
-// changing anything); NaN or infinite values are refused, as eval refuses them. Tensors alone
-// cannot tell softmax from svm, so a file saved by gradflow must also name the --model. Returns the fault, or "" when the model holds the file's values.
+// --load: the file's tensors into the model (nn::load_state_dict checks every name, dtype and
+// shape before changing anything); NaN or infinite values are refused, as eval refuses them. A
+// file saved by gradflow names its model in the metadata, and that is compared with --model
+// before any tensor: "holds the mlp model; --model is cnn" says more than the first tensor that
+// differs, and tensors alone cannot tell softmax from svm. Returns the fault, or "" when the
+// model holds the file's values.
 std::string load_parameters(nn::Sequential& model, const TrainPlan& plan) {
-  data::Metadata metadata;
   try {
-    metadata = nn::load(model, plan.load);
+    const data::SafetensorsFile file = data::load_safetensors(plan.load);
+    const auto saved = file.metadata.find("gradflow.model");
+    const std::string_view wanted = nn::model_name(plan.model);
+    if (saved != file.metadata.end() && saved->second != wanted) {
+      return plan.load + " holds the " + saved->second + " model; --model is " +
+             std::string(wanted);
+    }
+    nn::load_state_dict(model, file.tensors, plan.load);
     require_finite_parameters(model, plan.load);
   } catch (const gradflow::Error& e) {
     return e.what();
-  }
-  const auto saved = metadata.find("gradflow.model");
-  const std::string_view wanted = nn::model_name(plan.model);
-  if (saved != metadata.end() && saved->second != wanted) {
-    return plan.load + " holds the " + saved->second + " model; --model is " + std::string(wanted);
   }
   return "";
 }
