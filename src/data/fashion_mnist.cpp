@@ -12,22 +12,32 @@ namespace {
 constexpr std::int64_t classes = 10;
 constexpr std::int64_t side = 28;
 
-// The Debian package ships the gzip files; an unpacked copy (no .gz) is accepted too.
-std::filesystem::path locate(const std::filesystem::path& dir, const std::string& stem) {
+// The Debian package ships the gzip files; an unpacked copy (no .gz) is accepted too. A missing
+// file's message says where `dir` came from, since that is what the user has to change.
+std::filesystem::path locate(const std::filesystem::path& dir, std::string_view named_by,
+                             const std::string& stem) {
   std::error_code ec;
   for (const char* suffix : {".gz", ""}) {
     std::filesystem::path p = dir / (stem + suffix);
     if (std::filesystem::exists(p, ec)) return p;
   }
-  const std::string where = (dir / (stem + ".gz")).string();
-  const bool is_default = dir == std::filesystem::path(fashion_mnist_default_dir);
-  detail::fail("Fashion-MNIST not found: " + where + " does not exist. " +
-               (is_default ? "It comes with Debian's dataset-fashion-mnist package: "
-                             "apt-get install dataset-fashion-mnist"
-                           : "Point to the directory that holds the IDX files, or install "
-                             "Debian's dataset-fashion-mnist package (apt-get install "
-                             "dataset-fashion-mnist) and use " +
-                                 std::string(fashion_mnist_default_dir)));
+  const std::string missing = "Fashion-MNIST not found: " + (dir / (stem + ".gz")).string() +
+                              " does not exist";
+  const std::string package =
+      "Debian's dataset-fashion-mnist package (apt-get install dataset-fashion-mnist)";
+  const std::string default_dir(fashion_mnist_default_dir);
+  if (!named_by.empty()) {
+    const std::string setting(named_by);
+    detail::fail(missing + "; the directory " + dir.string() + " is named by " + setting +
+                 ". Point " + setting + " to the directory that holds the IDX files, or install " +
+                 package + " and point it to " + default_dir);
+  }
+  if (dir == std::filesystem::path(default_dir)) {
+    detail::fail(missing + "; " + default_dir + " is the default directory, which comes with " +
+                 package);
+  }
+  detail::fail(missing + ". Point to the directory that holds the IDX files, or install " +
+               package + " and use " + default_dir);
 }
 
 [[noreturn]] void bad(const std::filesystem::path& file, const std::string& what) {
@@ -42,10 +52,11 @@ Split parse_split(std::string_view name) {
   detail::fail("unknown split '" + std::string(name) + "'; expected 'train' or 'test'");
 }
 
-Dataset load_fashion_mnist(Split split, const std::filesystem::path& dir) {
+Dataset load_fashion_mnist(Split split, const std::filesystem::path& dir,
+                           std::string_view named_by) {
   const std::string prefix = split == Split::train ? "train" : "t10k";
-  const std::filesystem::path images_path = locate(dir, prefix + "-images-idx3-ubyte");
-  const std::filesystem::path labels_path = locate(dir, prefix + "-labels-idx1-ubyte");
+  const std::filesystem::path images_path = locate(dir, named_by, prefix + "-images-idx3-ubyte");
+  const std::filesystem::path labels_path = locate(dir, named_by, prefix + "-labels-idx1-ubyte");
 
   IdxFile images = read_idx(images_path);
   IdxFile labels = read_idx(labels_path);

@@ -72,8 +72,23 @@ TEST(FashionMnist, TrainingStatisticsAreTheReferenceConstants) {
 TEST(FashionMnist, AMissingDataSetNamesTheDebianPackage) {
   TempDir dir;
   const std::string message = error_of([&] { load_fashion_mnist(Split::train, dir / "absent"); });
-  EXPECT_NE(message.find("train-images-idx3-ubyte.gz does not exist"), std::string::npos) << message;
+  EXPECT_NE(message.find("train-images-idx3-ubyte.gz does not exist. Point to the directory"),
+            std::string::npos)
+      << message;
   EXPECT_NE(message.find("apt-get install dataset-fashion-mnist"), std::string::npos) << message;
+}
+
+TEST(FashionMnist, AMissingDataSetNamesTheSettingThatNamedItsDirectory) {
+  TempDir dir;
+  const std::string absent = dir / "absent";
+  const std::string message =
+      error_of([&] { load_fashion_mnist(Split::test, absent, "--data-dir"); });
+  EXPECT_EQ(message, "Fashion-MNIST not found: " + absent +
+                         "/t10k-images-idx3-ubyte.gz does not exist; the directory " + absent +
+                         " is named by --data-dir. Point --data-dir to the directory that holds "
+                         "the IDX files, or install Debian's dataset-fashion-mnist package "
+                         "(apt-get install dataset-fashion-mnist) and point it to "
+                         "/usr/share/datasets/fashion-mnist");
 }
 
 TEST(FashionMnist, ParseSplit) {

@@ -156,6 +156,12 @@ TEST(EvalFashionMnist, MissingDataSetNamesTheDebianPackage) {
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(count_lines(r.err), 1u) << r.err;
   EXPECT_NE(r.err.find("dataset-fashion-mnist"), std::string::npos) << r.err;
+  // The directory came from the environment, so that is what the message says to change.
+  EXPECT_NE(r.err.find("the directory " + (dir / "none") +
+                       " is named by GRADFLOW_FASHION_MNIST_DIR. Point "
+                       "GRADFLOW_FASHION_MNIST_DIR to the directory that holds the IDX files"),
+            std::string::npos)
+      << r.err;
 }
 
 TEST(EvalFashionMnist, CorruptDataSet) {

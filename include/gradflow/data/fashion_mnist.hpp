@@ -26,10 +26,13 @@ inline constexpr double fashion_mnist_std = 0.3530;
 
 /// Loads one split: inputs are float32 pixels / 255 in [0, 1], shape N x 1 x 28 x 28 (60000 train,
 /// 10000 test); labels in [0, 10). Reads `{train,t10k}-{images-idx3,labels-idx1}-ubyte.gz` (or
-/// the same names without .gz) from `dir`. Throws Error that names the Debian package when the
-/// files are missing, and names the file and the fault when one is corrupt or the images and
-/// labels disagree.
+/// the same names without .gz) from `dir`. `named_by` is the setting a program took `dir` from
+/// (an environment variable or a flag, e.g. "--data-dir"), empty for a directory of its own
+/// choosing. Throws Error that names the Debian package when the files are missing (and, when
+/// given, `named_by` as the thing to change), and names the file and the fault when one is
+/// corrupt or the images and labels disagree.
 Dataset load_fashion_mnist(Split split,
-                           const std::filesystem::path& dir = fashion_mnist_default_dir);
+                           const std::filesystem::path& dir = fashion_mnist_default_dir,
+                           std::string_view named_by = {});
 
 }  // namespace gradflow::data

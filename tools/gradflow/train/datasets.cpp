@@ -12,14 +12,14 @@ namespace gradflow::cli {
 
 namespace {
 
-std::filesystem::path fashion_mnist_dir() {
-  const char* env = std::getenv("GRADFLOW_FASHION_MNIST_DIR");
-  return env != nullptr && *env != '\0' ? std::filesystem::path(env)
-                                        : std::filesystem::path(data::fashion_mnist_default_dir);
-}
+constexpr const char* kDirVariable = "GRADFLOW_FASHION_MNIST_DIR";
 
 data::Dataset fashion_mnist(data::Split split) {
-  data::Dataset set = data::load_fashion_mnist(split, fashion_mnist_dir());
+  const char* env = std::getenv(kDirVariable);
+  data::Dataset set =
+      env != nullptr && *env != '\0'
+          ? data::load_fashion_mnist(split, env, kDirVariable)
+          : data::load_fashion_mnist(split, data::fashion_mnist_default_dir);
   data::Standardization::fashion_mnist().apply(set.inputs);
   return set;
 }
