@@ -5,6 +5,7 @@
 #include <gradflow/viz/render.hpp>
 
 #include <gradflow/core/error.hpp>
+#include <gradflow/viz/program.hpp>
 
 #include <cerrno>
 #include <cstdlib>
@@ -15,7 +16,6 @@
 #include <optional>
 #include <spawn.h>
 #include <string>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -26,36 +26,10 @@ namespace gradflow {
 
 namespace {
 
-constexpr const char* kNotInstalled =
-    "Graphviz is not installed (apt-get install graphviz): rendering needs its `dot` program "
-    "on PATH (or named by GRADFLOW_DOT)";
-
-std::string dot_program() {
-  const char* env = std::getenv("GRADFLOW_DOT");
-  return env != nullptr && *env != '\0' ? env : "dot";
-}
-
-// PATH lookup as execvp does it, so that graphviz_available() agrees with render().
-bool program_exists(const std::string& program) {
-  if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0;
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return false;
-  std::string dirs = path;
-  std::size_t start = 0;
-  while (start <= dirs.size()) {
-    std::size_t end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    // An empty PATH entry means the current directory.
-    std::string candidate = end > start ? dirs.substr(start, end - start) : std::string(".");
-    candidate.append("/").append(program);
-    struct stat st {};
-    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-        ::access(candidate.c_str(), X_OK) == 0) {
-      return true;
-    }
-    start = end + 1;
-  }
-  return false;
+viz::ExternalProgram dot_program() {
+  return {"dot", "GRADFLOW_DOT",
+          "Graphviz is not installed (apt-get install graphviz): rendering needs its `dot` "
+          "program on PATH (or named by GRADFLOW_DOT)"};
 }
 
 // A temporary file that removes itself.
@@ -112,8 +86,9 @@ std::string trim(std::string s) {
 void run_dot(std::string_view dot_source, ImageFormat format,
              const std::optional<std::string>& output_option, const std::string& standard_output,
              const std::filesystem::path& file) {
-  const std::string program = dot_program();
-  if (!program_exists(program)) detail::fail(kNotInstalled);
+  const viz::ExternalProgram dot = dot_program();
+  const std::string& program = dot.name();
+  if (dot.find().empty()) detail::fail(dot.unusable());
 
   TempFile input("dot");
   input.write_all(dot_source);
@@ -139,10 +114,10 @@ void run_dot(std::string_view dot_source, ImageFormat format,
   pid_t pid = 0;
   const int rc = ::posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc == ENOENT) detail::fail(kNotInstalled);
-  if (rc != 0) {
-    detail::fail("render: cannot run " + program + ": " + std::strerror(rc));
+  if (rc != 0 && (rc == ENOENT || dot.named_by_variable())) {
+    detail::fail(dot.unusable(std::strerror(rc)));
   }
+  if (rc != 0) detail::fail("render: cannot run " + program + ": " + std::strerror(rc));
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) detail::fail(std::string("render: waitpid: ") + std::strerror(errno));
@@ -156,7 +131,9 @@ void run_dot(std::string_view dot_source, ImageFormat format,
 
 }  // namespace
 
-bool graphviz_available() { return program_exists(dot_program()); }
+bool graphviz_available() { return !dot_program().find().empty(); }
+
+std::string graphviz_missing_message() { return dot_program().unusable(); }
 
 void render(std::string_view dot_source, const std::filesystem::path& file, ImageFormat format) {
   run_dot(dot_source, format, "-o" + file.string(), "/dev/null", file);

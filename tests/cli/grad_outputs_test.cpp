@@ -36,7 +36,9 @@ TEST(GradOutputs, MissingGraphvizWritesNothing) {
   const ProgramResult r = run_program(
       GRADFLOW_EXE, {"grad", "x*2", "--at", "x=1", "--dot", dir / "p.dot", "--png", dir / "q.png"},
       "", {"GRADFLOW_DOT=/nonexistent/dot"});
-  expect_one_line(r, 1, "Graphviz is not installed (apt-get install graphviz)");
+  expect_one_line(r, 1,
+                  "'/nonexistent/dot' (named by GRADFLOW_DOT) was not found or could not be run: "
+                  "unset GRADFLOW_DOT to use `dot` from PATH, or point it at the dot program");
   EXPECT_EQ(slurp(dir / "p.dot"), "precious\n");
   EXPECT_FALSE(std::filesystem::exists(dir / "q.png"));
 }

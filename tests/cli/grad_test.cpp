@@ -16,6 +16,7 @@ namespace {
 
 using gradflow::test::count_lines;
 using gradflow::test::ProgramResult;
+using gradflow::test::TempDir;
 
 ProgramResult grad(std::vector<std::string> args, const std::string& input = "") {
   args.insert(args.begin(), "grad");
@@ -328,12 +329,29 @@ TEST(GradDiagram, SvgAndPng) {
 }
 
 TEST(GradDiagram, MissingGraphvizIsAClearError) {
+  // No `dot` on PATH and none named: the message says how to install it.
+  const TempDir empty;
   const ProgramResult r = gradflow::test::run_program(
       GRADFLOW_EXE, {"grad", "x*x", "--at", "x=1", "--png", temp_path("never.png").string()}, "",
-      {"GRADFLOW_DOT=/nonexistent/dot"});
+      {"PATH=" + empty.path().string(), "GRADFLOW_DOT="});
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("Graphviz is not installed (apt-get install graphviz)"), std::string::npos)
       << r.err;
+  EXPECT_EQ(count_lines(r.err), 1u) << r.err;
+}
+
+TEST(GradDiagram, GraphvizNamedByTheVariableThatCannotRun) {
+  // A program GRADFLOW_DOT names is the variable's fault, not a missing Graphviz.
+  for (const std::string program : {"/nope", "/"}) {
+    const ProgramResult r = gradflow::test::run_program(
+        GRADFLOW_EXE, {"grad", "x*x", "--at", "x=1", "--svg", temp_path("never.svg").string()},
+        "", {"GRADFLOW_DOT=" + program});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.err, "gradflow grad: '" + program +
+                         "' (named by GRADFLOW_DOT) was not found or could not be run: unset "
+                         "GRADFLOW_DOT to use `dot` from PATH, or point it at the dot program; "
+                         "--dot writes the diagram without it\n");
+  }
 }
 
 }  // namespace

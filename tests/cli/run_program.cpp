@@ -5,11 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
+#include <string_view>
 
 extern char** environ;
 
@@ -49,8 +51,15 @@ ProgramResult run_program(const std::string& program, const std::vector<std::str
   for (std::string& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
 
+  // An extra variable replaces one of the same name: getenv() would find the first of two.
+  const auto name_of = [](std::string_view entry) { return entry.substr(0, entry.find('=')); };
   std::vector<std::string> env_s;
-  for (char** e = environ; *e != nullptr; ++e) env_s.emplace_back(*e);
+  for (char** e = environ; *e != nullptr; ++e) {
+    const bool replaced =
+        std::any_of(extra_env.begin(), extra_env.end(),
+                    [&](const std::string& x) { return name_of(x) == name_of(*e); });
+    if (!replaced) env_s.emplace_back(*e);
+  }
   env_s.insert(env_s.end(), extra_env.begin(), extra_env.end());
   std::vector<char*> envp;
   for (std::string& e : env_s) envp.push_back(e.data());

@@ -12,6 +12,8 @@ struct ProgramResult {
   std::string err;
 };
 
+/// `extra_env` ("NAME=VALUE") is added to this process's environment, each replacing a variable
+/// of the same name.
 ProgramResult run_program(const std::string& program, const std::vector<std::string>& args,
                           const std::string& input = "",
                           const std::vector<std::string>& extra_env = {});

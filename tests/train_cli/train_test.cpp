@@ -280,14 +280,32 @@ TEST(Train, PlotDrawsCurvesAndDecisionRegions) {
 }
 
 TEST(Train, PlotWithoutGnuplotFailsBeforeTraining) {
+  // No gnuplot on PATH and none named: the message says how to install it.
   TempDir dir;
   const ProgramResult r =
       run_gradflow({"train", "--data", "spiral", "--model", "mlp", "--plot", dir / "p.png"},
-                   {"GRADFLOW_GNUPLOT=/nonexistent/gnuplot"});
+                   {"PATH=" + dir.path().string(), "GRADFLOW_GNUPLOT="});
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(count_lines(r.err), 1u) << r.err;
-  EXPECT_NE(r.err.find("apt-get install gnuplot-nox"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("gnuplot is not installed (apt-get install gnuplot-nox)"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(Train, PlotWithAGnuplotNamedByTheVariableThatCannotRunNamesTheVariable) {
+  TempDir dir;
+  for (const std::string program : {"/nonexistent/gnuplot", "/"}) {
+    const ProgramResult r =
+        run_gradflow({"train", "--data", "spiral", "--model", "mlp", "--plot", dir / "p.png"},
+                     {"GRADFLOW_GNUPLOT=" + program});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "gradflow train: '" + program +
+                         "' (named by GRADFLOW_GNUPLOT) was not found or could not be run: unset "
+                         "GRADFLOW_GNUPLOT to use `gnuplot` from PATH, or point it at the gnuplot "
+                         "program\n");
+  }
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <unistd.h>
 
@@ -95,24 +96,59 @@ TEST(Render, UnknownExtension) {
   EXPECT_THROW(render("digraph {}", temp_path("x.gif")), Error);
 }
 
-TEST(Render, MissingGraphvizSaysHowToInstallIt) {
-  const char* old = std::getenv("GRADFLOW_DOT");
-  const std::string saved = old != nullptr ? old : "";
-  ::setenv("GRADFLOW_DOT", "/nonexistent/bin/dot", 1);
-  EXPECT_FALSE(graphviz_available());
+// Sets an environment variable for one scope (nullptr: unset), restoring it after.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    const char* old = std::getenv(name);
+    if (old != nullptr) old_ = old;
+    if (value != nullptr) {
+      ::setenv(name, value, 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+std::string render_error() {
   try {
     render("digraph {}", temp_path("x.svg"));
-    ADD_FAILURE() << "no error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("Graphviz is not installed (apt-get install graphviz)"),
-              std::string::npos)
-        << e.what();
+    return e.what();
   }
-  if (old != nullptr) {
-    ::setenv("GRADFLOW_DOT", saved.c_str(), 1);
-  } else {
-    ::unsetenv("GRADFLOW_DOT");
-  }
+  return "no error";
+}
+
+TEST(Render, MissingGraphvizSaysHowToInstallIt) {
+  const ScopedEnv no_dot("GRADFLOW_DOT", nullptr);
+  const ScopedEnv empty_path("PATH", "/nonexistent/bin");
+  EXPECT_FALSE(graphviz_available());
+  EXPECT_EQ(graphviz_missing_message(),
+            "Graphviz is not installed (apt-get install graphviz): rendering needs its `dot` "
+            "program on PATH (or named by GRADFLOW_DOT)");
+  EXPECT_EQ(render_error(), graphviz_missing_message());
+}
+
+TEST(Render, ProgramNamedByTheVariableThatCannotRunNamesTheVariable) {
+  const ScopedEnv dot("GRADFLOW_DOT", "/nonexistent/bin/dot");
+  EXPECT_FALSE(graphviz_available());
+  EXPECT_EQ(graphviz_missing_message(),
+            "'/nonexistent/bin/dot' (named by GRADFLOW_DOT) was not found or could not be run: "
+            "unset GRADFLOW_DOT to use `dot` from PATH, or point it at the dot program");
+  EXPECT_EQ(render_error(), graphviz_missing_message());
 }
 
 }  // namespace

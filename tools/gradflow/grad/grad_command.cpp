@@ -124,9 +124,8 @@ int run_grad(GradOptions& o) {
     return bad_input(e.what());
   }
   if ((!o.svg_file.empty() || !o.png_file.empty()) && !graphviz_available()) {
-    std::cerr << "gradflow grad: Graphviz is not installed (apt-get install graphviz): --svg and "
-                 "--png need its `dot` program on PATH (or named by GRADFLOW_DOT); --dot "
-                 "writes the diagram without it\n";
+    std::cerr << "gradflow grad: " << graphviz_missing_message()
+              << "; --dot writes the diagram without it\n";
     return kExitFailure;
   }
 

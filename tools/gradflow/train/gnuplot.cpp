@@ -7,15 +7,14 @@
 #include "temp_file.hpp"
 
 #include <gradflow/core/error.hpp>
+#include <gradflow/viz/program.hpp>
 
 #include <fcntl.h>
 #include <spawn.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <vector>
@@ -26,29 +25,10 @@ namespace gradflow::cli {
 
 namespace {
 
-std::string gnuplot_program() {
-  const char* env = std::getenv("GRADFLOW_GNUPLOT");
-  return env != nullptr && *env != '\0' ? env : "gnuplot";
-}
-
-// The executable a PATH lookup finds, as execvp would; empty if none.
-std::string find_program(const std::string& program) {
-  const auto runnable = [](const std::string& p) {
-    struct stat st {};
-    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
-  };
-  if (program.find('/') != std::string::npos) return runnable(program) ? program : "";
-  const char* path = std::getenv("PATH");
-  std::string_view dirs = path != nullptr ? path : "";
-  while (!dirs.empty()) {
-    const std::size_t colon = dirs.find(':');
-    std::string dir(dirs.substr(0, colon));
-    std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + program;
-    if (runnable(candidate)) return candidate;
-    if (colon == std::string_view::npos) break;
-    dirs.remove_prefix(colon + 1);
-  }
-  return "";
+viz::ExternalProgram gnuplot_program() {
+  return {"gnuplot", "GRADFLOW_GNUPLOT",
+          "gnuplot is not installed (apt-get install gnuplot-nox): --plot needs its `gnuplot` "
+          "program on PATH (or named by GRADFLOW_GNUPLOT)"};
 }
 
 std::string first_error_line(const std::string& messages) {
@@ -68,12 +48,9 @@ std::string first_error_line(const std::string& messages) {
 
 }  // namespace
 
-bool gnuplot_available() { return !find_program(gnuplot_program()).empty(); }
+bool gnuplot_available() { return !gnuplot_program().find().empty(); }
 
-std::string gnuplot_missing_message() {
-  return "gnuplot is not installed (apt-get install gnuplot-nox): --plot needs its `gnuplot` "
-         "program on PATH (or named by GRADFLOW_GNUPLOT)";
-}
+std::string gnuplot_missing_message() { return gnuplot_program().unusable(); }
 
 std::string gnuplot_quote(std::string_view text) {
   // A newline (or ';' outside quotes) ends a gnuplot command, so a control character inside a
@@ -90,8 +67,9 @@ std::string gnuplot_quote(std::string_view text) {
 }
 
 void run_gnuplot(std::string_view script) {
-  const std::string program = find_program(gnuplot_program());
-  if (program.empty()) throw gradflow::Error(gnuplot_missing_message());
+  const viz::ExternalProgram gnuplot = gnuplot_program();
+  const std::string program = gnuplot.find();
+  if (program.empty()) throw gradflow::Error(gnuplot.unusable());
 
   TempFile input("gnuplot");
   {
@@ -110,6 +88,9 @@ void run_gnuplot(std::string_view script) {
   pid_t pid = 0;
   const int rc = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0 && gnuplot.named_by_variable()) {
+    throw gradflow::Error(gnuplot.unusable(std::strerror(rc)));
+  }
   if (rc != 0) throw gradflow::Error("cannot run " + program + ": " + std::strerror(rc));
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {

@@ -12,7 +12,9 @@ namespace gradflow::cli {
 /// True when the gnuplot program can be found.
 bool gnuplot_available();
 
-/// "gnuplot is not installed (apt-get install gnuplot-nox) ..."
+/// Why gnuplot_available() is false, and the fix: "gnuplot is not installed (apt-get install
+/// gnuplot-nox) ...", or, when GRADFLOW_GNUPLOT names the program, "'/nope' (named by
+/// GRADFLOW_GNUPLOT) was not found or could not be run: unset GRADFLOW_GNUPLOT ...".
 std::string gnuplot_missing_message();
 
 /// Runs gnuplot on `script`. Throws Error when gnuplot is missing, or when it fails or reports
