@@ -290,6 +290,26 @@ TEST(GradNonFinite, InfiniteGradientOfAFiniteValue) {
       << j["warnings"][0];
 }
 
+TEST(GradNonFinite, BothWarningsSpellTheOperationAsWritten) {
+  // The tape records x^0.5 as pow_const(x); the warnings show what the expression says.
+  const ProgramResult r = grad({"x^0.5", "--at", "x=-1", "--json"});
+  EXPECT_EQ(r.status, 3);
+  const nlohmann::json j = json_of(r);
+  ASSERT_EQ(j["warnings"].size(), 2u);
+  EXPECT_EQ(j["warnings"][0], "the value is nan: the first non-finite value comes from pow at "
+                              "column 2: pow(-1, 0.5) = nan");
+  EXPECT_EQ(j["warnings"][1], "the gradient is not finite (x is nan); it comes from pow at "
+                              "column 2: pow(-1, 0.5) has local gradient nan");
+  // A literal on the left (recorded as div_into) and two variables, which name the input.
+  EXPECT_NE(grad({"1/x", "--at", "x=0"}).err.find("it comes from div at column 2: div(1, 0) has "
+                                                  "local gradient -inf\n"),
+            std::string::npos);
+  EXPECT_NE(grad({"x/y", "--at", "x=1,y=0"})
+                .err.find("it comes from div at column 2: div(1, 0) has local gradient inf with "
+                          "respect to input 1\n"),
+            std::string::npos);
+}
+
 // ---- diagrams --------------------------------------------------------------------------
 
 std::filesystem::path temp_path(const std::string& name) {

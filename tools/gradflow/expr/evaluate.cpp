@@ -95,14 +95,15 @@ Var run(const Program& program, std::span<const Var> values, Evaluation* record)
         const std::size_t before = tape.size();
         Var out = apply_gate(in.gate, args);
         if (record != nullptr) {
+          Operation op{in.gate, {}, n, in.column};
+          // apply_gate took the operands, so there are one or two.
+          for (std::size_t k = 0; k < n; ++k) op.operands[k] = args[k].value();
           if (!record->first_non_finite && !std::isfinite(out.value()) && all_finite(args)) {
-            NonFinite nf{in.gate, {}, out.value(), in.column};
-            for (const Var& a : args) nf.inputs.push_back(a.value());
-            record->first_non_finite = std::move(nf);
+            record->first_non_finite = NonFinite{op, out.value()};
           }
           if (tape.size() > before) {
-            record->column_of_slot.resize(tape.size(), 0);
-            for (std::size_t s = before; s < tape.size(); ++s) record->column_of_slot[s] = in.column;
+            record->operation_of_slot.resize(before);
+            record->operation_of_slot.resize(tape.size(), op);
           }
         }
         stack.resize(stack.size() - n);
@@ -141,7 +142,7 @@ Evaluation evaluate(const Program& program, std::span<const Binding> bindings) {
   if (!result.first_non_finite && !std::isfinite(result.output.value())) {
     // Only a literal itself can be non-finite without an operation making it so; the lexer
     // rejects those, so this is a safeguard.
-    result.first_non_finite = NonFinite{"literal", {}, result.output.value(), 1};
+    result.first_non_finite = NonFinite{Operation{"literal", {}, 0, 1}, result.output.value()};
   }
   return result;
 }

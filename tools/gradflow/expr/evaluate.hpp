@@ -15,6 +15,7 @@
 #include <gradflow/core/tape.hpp>
 #include <gradflow/scalar/var.hpp>
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -30,12 +31,22 @@ struct Binding {
   double value = 0.0;
 };
 
+/// One operation as the expression writes it: the gate the parser named and the values of its
+/// operands, literals included. The tape records `x ^ 0.5` as pow_const(x) with the 0.5 as its
+/// constant (Note [Literals]); messages show it as written, pow(-1, 0.5).
+struct Operation {
+  std::string_view gate;             // gate name, e.g. "log", "pow"; empty for no operation
+  std::array<double, 2> operands{};  // the first `arity`: every gate takes one or two
+  std::size_t arity = 0;
+  std::size_t column = 0;            // where the operation is written
+
+  std::span<const double> inputs() const noexcept { return {operands.data(), arity}; }
+};
+
 /// The first operation whose result was not finite (NaN or infinite), in evaluation order.
 struct NonFinite {
-  std::string_view gate;       // gate name, e.g. "log"
-  std::vector<double> inputs;  // its input values
+  Operation operation;
   double result = 0.0;
-  std::size_t column = 0;      // where the operation is written
 };
 
 /// What evaluate() recorded.
@@ -43,7 +54,7 @@ struct Evaluation {
   Var output;                 // the expression's value (a constant if no variable is used)
   std::vector<Var> variables;  // one named leaf per binding, in binding order
   std::optional<NonFinite> first_non_finite;
-  std::vector<std::size_t> column_of_slot;  // where each recorded slot is written (0: none)
+  std::vector<Operation> operation_of_slot;  // the operation that recorded each slot (or none)
 };
 
 /// Records the program on the current tape: first a leaf per binding (named after it), then the

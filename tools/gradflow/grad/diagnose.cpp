@@ -5,19 +5,21 @@
 #include <gradflow/viz/gate_label.hpp>
 
 #include <cmath>
+#include <span>
 
 namespace gradflow::cli {
 
 namespace {
 
-std::string call(std::string_view gate, const std::vector<double>& inputs) {
-  std::string s = std::string(gate) + "(";
+// "pow at column 2: pow(-1, 0.5)": the operation as the expression writes it, so that both
+// warnings show the user's spelling, never the tape's gate (pow_const).
+std::string written(const expr::Operation& op) {
+  std::string s = std::string(op.gate) +
+                  (op.column > 0 ? " at column " + std::to_string(op.column) : "") + ": " +
+                  std::string(op.gate) + "(";
+  const std::span<const double> inputs = op.inputs();
   for (std::size_t i = 0; i < inputs.size(); ++i) s += (i ? ", " : "") + number_text(inputs[i]);
   return s + ")";
-}
-
-std::string column_text(std::size_t column) {
-  return column > 0 ? " at column " + std::to_string(column) : "";
 }
 
 // The first gate in backward order whose local gradient turned a finite gradient into a
@@ -30,20 +32,18 @@ std::string gradient_origin(const Tape& tape, const expr::Evaluation& ev) {
     if (a == nullptr || e.a >= kFirstMarker || Tape::is_leaf(e)) continue;
     const double upstream = tape.adjoint(s);
     if (!std::isfinite(upstream) || upstream == 0.0) continue;
+    // Each gate slot of an evaluation has its operation; this only guards the index.
+    if (s >= ev.operation_of_slot.size() || ev.operation_of_slot[s].gate.empty()) continue;
     const Slot ops[2] = {e.a, e.b};
     const double partials[2] = {e.da, e.db};
     for (int k = 0; k < 2; ++k) {
       if (ops[k] == 0 || std::isfinite(partials[k] * upstream)) continue;
-      std::vector<double> inputs;
-      for (Slot o : ops) {
-        if (o == 0) continue;
-        const SlotAnnotation* in = tape.annotation(o);
-        if (in != nullptr) inputs.push_back(in->value);
-      }
-      const std::size_t column = s < ev.column_of_slot.size() ? ev.column_of_slot[s] : 0;
-      return "; it comes from " + std::string(a->op) + column_text(column) + ": " +
-             call(a->op, inputs) + " has local gradient " + number_text(partials[k]) +
-             (inputs.size() > 1 ? " with respect to input " + std::to_string(k + 1) : "");
+      // With one operand on the tape (the other a literal folded into the gate, or none) the
+      // gradient can only be with respect to that one; with two, the tape keeps the written order.
+      const bool two_inputs = ops[0] != 0 && ops[1] != 0;
+      return "; it comes from " + written(ev.operation_of_slot[s]) + " has local gradient " +
+             number_text(partials[k]) +
+             (two_inputs ? " with respect to input " + std::to_string(k + 1) : "");
     }
   }
   return "";
@@ -57,9 +57,8 @@ std::vector<std::string> non_finite_warnings(const Tape& tape, const expr::Evalu
   if (ev.first_non_finite) {
     const expr::NonFinite& nf = *ev.first_non_finite;
     warnings.push_back("the value is " + number_text(ev.output.value()) +
-                       ": the first non-finite value comes from " + std::string(nf.gate) +
-                       column_text(nf.column) + ": " + call(nf.gate, nf.inputs) + " = " +
-                       number_text(nf.result));
+                       ": the first non-finite value comes from " + written(nf.operation) +
+                       " = " + number_text(nf.result));
   }
   for (std::size_t i = 0; i < gradients.size(); ++i) {
     if (std::isfinite(gradients[i])) continue;
