@@ -4,9 +4,12 @@
 
 #include <gradflow/viz/dot.hpp>
 
+#include "dot_writer.hpp"
+
 #include <gradflow/viz/gate_label.hpp>
 
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,9 +47,12 @@ struct Operand {
 
 class DotWriter {
  public:
-  // `constant_value` is the value drawn for a constant output (slot 0).
-  DotWriter(const Tape& tape, Slot output, const DotOptions& options, double constant_value = 0.0)
-      : tape_(tape), output_(output), options_(options), constant_value_(constant_value) {
+  // `constant_value` is the value drawn for a constant output (slot 0); `describe` says what the
+  // steps' inputs outside the tape are, where the caller knows.
+  DotWriter(const Tape& tape, Slot output, const DotOptions& options, double constant_value = 0.0,
+            const viz::DescribeInput* describe = nullptr)
+      : tape_(tape), output_(output), options_(options), constant_value_(constant_value),
+        describe_(describe) {
     // Steps name themselves; a scalar output tells whether annotation was on.
     annotated_ = output == 0 || tape.annotation(output) != nullptr ||
                  tape.entry(output).a == kStepMarker;
@@ -54,16 +60,7 @@ class DotWriter {
   }
 
   std::string write() {
-    out_ += "digraph gradflow {\n";
-    out_ += "  rankdir=LR;\n";
-    // forcelabels: Graphviz would otherwise drop a gradient label it finds no room for.
-    out_ += "  graph [fontname=\"Helvetica\", forcelabels=true, nodesep=0.45, ranksep=0.7";
-    const std::string label = graph_label();
-    if (!label.empty()) out_ += ", labelloc=t, label=<" + label + ">";
-    out_ += "];\n";
-    out_ += "  node [fontname=\"Helvetica\", fontsize=14];\n";
-    out_ += "  edge [fontname=\"Helvetica\", fontsize=11, arrowsize=0.6, color=\"#444444\"];\n";
-
+    // The body first: the legend names only what it drew.
     if (output_ == 0) {
       write_constant_output();
     } else {
@@ -76,8 +73,16 @@ class DotWriter {
       }
       write_output_wire();
     }
-    out_ += "}\n";
-    return std::move(out_);
+    std::string text = "digraph gradflow {\n";
+    text += "  rankdir=LR;\n";
+    // forcelabels: Graphviz would otherwise drop a gradient label it finds no room for.
+    text += "  graph [fontname=\"Helvetica\", forcelabels=true, nodesep=0.45, ranksep=0.7";
+    const std::string label = graph_label();
+    if (!label.empty()) text += ", labelloc=t, label=<" + label + ">";
+    text += "];\n";
+    text += "  node [fontname=\"Helvetica\", fontsize=14];\n";
+    text += "  edge [fontname=\"Helvetica\", fontsize=11, arrowsize=0.6, color=\"#444444\"];\n";
+    return text + out_ + "}\n";
   }
 
  private:
@@ -148,13 +153,41 @@ class DotWriter {
     }
     if (options_.legend) {
       if (!label.empty()) label += "<br/>";
-      label += "<font point-size=\"11\"><font color=\"" + std::string(kValueColour) +
-               "\">value</font> forward, ";
-      label += show_gradients_ ? "<font color=\"" + std::string(kGradientColour) +
-                                     "\">gradient</font> backward</font>"
-                               : "no backward pass yet</font>";
+      label += "<font point-size=\"11\">" + (drew_.step ? tensor_legend() : scalar_legend()) +
+               "</font>";
     }
     return label;
+  }
+
+  std::string scalar_legend() const {
+    return "<font color=\"" + std::string(kValueColour) + "\">value</font> forward, " +
+           (show_gradients_ ? "<font color=\"" + std::string(kGradientColour) +
+                                  "\">gradient</font> backward"
+                            : std::string("no backward pass yet"));
+  }
+
+  // A tensor graph's wires carry no numbers (a step's values and gradients live in its
+  // tensors), so its key names the boxes, and the wires' colours only where scalar gates drew
+  // them.
+  std::string tensor_legend() const {
+    std::vector<std::string> parts = {"yellow: tensor operation [output shape]"};
+    if (drew_.requires_grad) parts.emplace_back("blue: leaf tensor [shape] that requires grad");
+    if (drew_.no_grad) {
+      parts.emplace_back("grey: tensor that needs no gradient (its shape is not recorded)");
+    }
+    if (drew_.unknown) {
+      parts.emplace_back("&quot;tensor&quot;: an input the operation does not describe");
+    }
+    if (drew_.value) {
+      parts.push_back("<font color=\"" + std::string(kValueColour) + "\">value</font> forward");
+    }
+    if (drew_.gradient) {
+      parts.push_back("<font color=\"" + std::string(kGradientColour) +
+                      "\">gradient</font> backward");
+    }
+    std::string legend;
+    for (const std::string& part : parts) legend += (legend.empty() ? "" : "; ") + part;
+    return legend;
   }
 
   std::string name_of(Slot s) const {
@@ -163,8 +196,9 @@ class DotWriter {
     return "";
   }
 
-  std::string gradient_line(Slot s) const {
+  std::string gradient_line(Slot s) {
     if (!show_gradients_) return "";
+    drew_.gradient = true;
     return "<br/><font point-size=\"11\" color=\"" + std::string(kGradientColour) + "\">" +
            number(tape_.adjoint(s)) + "</font>";
   }
@@ -194,6 +228,7 @@ class DotWriter {
                 escape_html(a != nullptr ? number(a->value) : "const") + ">];\n";
         break;
       case Kind::step: {
+        drew_.step = true;
         const std::string label = escape_html(tape_.step(tape_.entry(s)).label());
         out_ += "  " + id +
                 " [shape=box, style=\"rounded,filled\", fillcolor=\"#fff5cc\", label=<" + label +
@@ -217,14 +252,16 @@ class DotWriter {
   // The attributes of a wire: its value as the label (green, laid out above the wire) and its
   // gradient as an external label, which Graphviz places beside the wire after layout, mostly
   // below it: the notes' green-above, red-below. Empty when there is nothing to show.
-  std::string wire_attributes(Slot from, double gradient, bool has_gradient) const {
+  std::string wire_attributes(Slot from, double gradient, bool has_gradient) {
     std::string attrs;
     const SlotAnnotation* a = from != 0 ? tape_.annotation(from) : nullptr;
     if (a != nullptr) {
+      drew_.value = true;
       attrs += "label=<<font color=\"" + std::string(kValueColour) + "\">" + number(a->value) +
                "</font>>";
     }
     if (show_gradients_ && has_gradient) {
+      drew_.gradient = true;
       if (!attrs.empty()) attrs += ", ";
       attrs += "xlabel=<<font color=\"" + std::string(kGradientColour) + "\">" +
                number(gradient) + "</font>>";
@@ -242,12 +279,22 @@ class DotWriter {
         // An input that is not on the tape: a constant (Var::constant) of a gate, or a leaf
         // tensor (a parameter or data) of a step, which lives outside the tape.
         from = std::string("c").append(std::to_string(s)).append("_").append(std::to_string(k));
-        const bool of_step = kind(s) == Kind::step;
-        out_ += "  " + from + (of_step ? " [shape=box, style=filled, fillcolor=\"#ddeeff\", "
-                                         "fontsize=11, label=\"tensor\"];\n"
-                                       : " [shape=box, style=\"dashed,filled\", "
-                                         "fillcolor=\"#eeeeee\", fontcolor=\"#555555\", "
-                                         "fontsize=11, label=\"const\"];\n");
+        if (kind(s) == Kind::step) {
+          const std::optional<viz::OffTapeTensor> tensor =
+              describe_ != nullptr ? (*describe_)(tape_.step(tape_.entry(s)), k) : std::nullopt;
+          if (!tensor) {
+            drew_.unknown = true;
+          } else if (tensor->requires_grad) {
+            drew_.requires_grad = true;
+          } else {
+            drew_.no_grad = true;
+          }
+          out_ += viz::off_tape_tensor_node(from, tensor);
+        } else {
+          out_ += "  " + from +
+                  " [shape=box, style=\"dashed,filled\", fillcolor=\"#eeeeee\", "
+                  "fontcolor=\"#555555\", fontsize=11, label=\"const\"];\n";
+        }
       } else {
         from = std::string("n").append(std::to_string(op.slot));
       }
@@ -279,25 +326,66 @@ class DotWriter {
   }
 
  private:
+  // What the body drew, for the legend.
+  struct Drawn {
+    bool step = false;
+    bool requires_grad = false;  // a leaf tensor that requires grad
+    bool no_grad = false;        // a tensor that needs no gradient
+    bool unknown = false;        // a tensor the step does not describe
+    bool value = false;          // a value on a wire
+    bool gradient = false;       // a gradient on a wire
+  };
+
   const Tape& tape_;
   Slot output_;
   const DotOptions& options_;
   double constant_value_;
+  const viz::DescribeInput* describe_;
   bool annotated_ = false;
   bool show_gradients_ = false;
   std::vector<bool> needed_;
   std::string out_;
+  Drawn drew_;
 };
 
-}  // namespace
-
-std::string to_dot(const Tape& tape, Slot output, const DotOptions& options) {
+void require_on_tape(const Tape& tape, Slot output) {
   if (output >= tape.size()) {
     detail::fail("to_dot: slot " + std::to_string(output) + " is not on the tape (it holds " +
                  std::to_string(tape.size()) + " slots)");
   }
+}
+
+}  // namespace
+
+std::string to_dot(const Tape& tape, Slot output, const DotOptions& options) {
+  require_on_tape(tape, output);
   return DotWriter(tape, output, options).write();
 }
+
+namespace viz {
+
+std::string to_dot(const Tape& tape, Slot output, const DotOptions& options,
+                   const DescribeInput& describe) {
+  require_on_tape(tape, output);
+  return DotWriter(tape, output, options, 0.0, &describe).write();
+}
+
+std::string off_tape_tensor_node(const std::string& id,
+                                 const std::optional<OffTapeTensor>& tensor) {
+  // Blue as a Param: a leaf that gradients reach; grey and dashed as a constant: one they don't.
+  const std::string blue = " [shape=box, style=filled, fillcolor=\"#ddeeff\", fontsize=11, ";
+  if (!tensor) return "  " + id + blue + "label=\"tensor\"];\n";
+  const std::string shape = tensor->shape.empty() ? "" : " " + escape_html(tensor->shape);
+  if (tensor->requires_grad) {
+    return "  " + id + blue + "label=<leaf" + shape + "<br/><i>requires grad</i>>];\n";
+  }
+  return "  " + id +
+         " [shape=box, style=\"dashed,filled\", fillcolor=\"#eeeeee\", fontcolor=\"#555555\", "
+         "fontsize=11, label=<tensor" +
+         shape + "<br/><i>no grad</i>>];\n";
+}
+
+}  // namespace viz
 
 std::string to_dot(const Var& output, const DotOptions& options) {
   if (output.is_constant()) {

@@ -53,7 +53,8 @@ struct DotOptions {
   int digits = 3;
   /// Name at the end of the output wire; the output's set_name() label when empty, else "out".
   std::string output_name;
-  /// A one-line key under the title: "value (green) forward, gradient (red) backward".
+  /// A one-line key under the title: "value (green) forward, gradient (red) backward"; for a
+  /// graph of tensor operations, what its boxes are, and the colours only of what is drawn.
   bool legend = true;
 };
 
