@@ -148,6 +148,21 @@ Tensor Tensor::flatten(std::int64_t start, std::int64_t end) const {
   return reshape(out);
 }
 
+namespace {
+// The view with axis i taken from axis axes[i], recorded under `name`: transpose is a permute
+// too, but a diagram and an error should say which the user called.
+Tensor permuted(const Tensor& x, const std::vector<int>& axes, std::string_view name) {
+  return view_op(x, name, [&](const Layout& l) {
+    Layout o{Shape(), Shape(), l.offset};
+    for (int a : axes) {
+      o.shape.push_back(l.shape[static_cast<std::size_t>(a)]);
+      o.strides.push_back(l.strides[static_cast<std::size_t>(a)]);
+    }
+    return o;
+  });
+}
+}  // namespace
+
 Tensor Tensor::permute(const std::vector<std::int64_t>& dims) const {
   const std::size_t r = shape().size();
   if (dims.size() != r) {
@@ -162,24 +177,17 @@ Tensor Tensor::permute(const std::vector<std::int64_t>& dims) const {
     seen[static_cast<std::size_t>(a)] = true;
     axes.push_back(a);
   }
-  return view_op(*this, "permute", [&](const Layout& l) {
-    Layout o{Shape(), Shape(), l.offset};
-    for (int a : axes) {
-      o.shape.push_back(l.shape[static_cast<std::size_t>(a)]);
-      o.strides.push_back(l.strides[static_cast<std::size_t>(a)]);
-    }
-    return o;
-  });
+  return permuted(*this, axes, "permute");
 }
 
 Tensor Tensor::transpose(std::int64_t a, std::int64_t b) const {
   const std::size_t r = shape().size();
-  std::vector<std::int64_t> dims(r);
-  std::iota(dims.begin(), dims.end(), 0);
+  std::vector<int> axes(r);
+  std::iota(axes.begin(), axes.end(), 0);
   const int ia = normalize_axis(a, r, "transpose");
   const int ib = normalize_axis(b, r, "transpose");
-  std::swap(dims[static_cast<std::size_t>(ia)], dims[static_cast<std::size_t>(ib)]);
-  return permute(dims);
+  std::swap(axes[static_cast<std::size_t>(ia)], axes[static_cast<std::size_t>(ib)]);
+  return permuted(*this, axes, "transpose");
 }
 
 Tensor Tensor::t() const {

@@ -34,6 +34,15 @@ TEST(TensorToDot, OperationsShowOpAndShape) {
   EXPECT_EQ(dot, to_dot(y));                                          // deterministic
 }
 
+TEST(TensorToDot, ATransposeIsDrawnAsWritten) {
+  // t() and transpose() are permutes inside; the diagram names what the code called.
+  Tape::Scope scope;
+  Tensor w = tensor({1, 2, 3, 4, 5, 6}, {2, 3}).requires_grad_();
+  const std::string dot = to_dot(sum(matmul(w.t(), w) + w.permute({1, 0}).sum(1, true)));
+  EXPECT_NE(dot.find("transpose [3,2]"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("permute [3,2]"), std::string::npos) << dot;
+}
+
 TEST(TensorToDot, LeavesShowShapeAndWhetherTheyRequireGrad) {
   Tape::Scope scope;
   Tensor w = tensor({1, 2, 3, 4, 5, 6}, {2, 3}).requires_grad_();
