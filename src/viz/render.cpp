@@ -88,7 +88,9 @@ void run_dot(std::string_view dot_source, ImageFormat format,
              const std::filesystem::path& file) {
   const viz::ExternalProgram dot = dot_program();
   const std::string& program = dot.name();
-  if (dot.find().empty()) detail::fail(dot.unusable());
+  // Spawned by the path the lookup found, so PATH is searched once, as for gnuplot.
+  const std::string executable = dot.find();
+  if (executable.empty()) detail::fail(dot.unusable());
 
   TempFile input("dot");
   input.write_all(dot_source);
@@ -112,7 +114,7 @@ void run_dot(std::string_view dot_source, ImageFormat format,
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, messages.path().c_str(), O_WRONLY,
                                    0);
   pid_t pid = 0;
-  const int rc = ::posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc = ::posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0 && (rc == ENOENT || dot.named_by_variable())) {
     detail::fail(dot.unusable(std::strerror(rc)));
