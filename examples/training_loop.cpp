@@ -21,28 +21,6 @@
 
 using namespace gradflow;
 
-namespace {
-
-/// The share of `dataset` that `model` classifies right, 1000 samples at a time.
-double accuracy(nn::Module& model, const data::Dataset& dataset) {
-  NoGradGuard no_grad;  // evaluation records nothing
-  model.eval();
-  std::size_t right = 0;
-  for (std::size_t first = 0; first < dataset.size(); first += 1000) {
-    std::vector<std::int64_t> rows(std::min<std::size_t>(1000, dataset.size() - first));
-    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<std::int64_t>(first + i);
-    const Tensor scores = model(nn::rows_to_tensor(dataset.inputs, rows, DType::Float32));
-    const std::vector<std::int64_t> predicted = scores.argmax(1);
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      right += predicted[i] == dataset.labels[first + i] ? 1 : 0;
-    }
-  }
-  model.train();
-  return static_cast<double>(right) / static_cast<double>(dataset.size());
-}
-
-}  // namespace
-
 int main(int argc, char** argv) try {
   std::size_t max_batches = 0;  // 0: the whole epoch
   std::string save_to;
@@ -87,7 +65,9 @@ int main(int argc, char** argv) try {
     opt.step();
     if (b % 100 == 0) std::printf("batch %4zu  loss %.4f\n", b, loss.item());
   }
-  std::printf("test accuracy after %zu batches: %.4f\n", steps, accuracy(model, test));
+  // nn::evaluate runs the model in eval mode under NoGradGuard, 1000 samples at a time.
+  std::printf("test accuracy after %zu batches: %.4f\n", steps,
+              nn::evaluate(model, test).accuracy);
 
   if (!save_to.empty()) {
     nn::save_model(model, {nn::ModelKind::mlp, {1, 28, 28}, 10}, save_to);
