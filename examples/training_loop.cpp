@@ -12,22 +12,34 @@
 #include <gradflow/optim/optim.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <span>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 using namespace gradflow;
 
 int main(int argc, char** argv) try {
-  std::size_t max_batches = 0;  // 0: the whole epoch
+  std::size_t max_batches = 0;  // 0 (no --batches): the whole epoch
   std::string save_to;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
+    if (i + 1 == argc) {
+      std::fprintf(stderr, "training_loop: %s wants a value\n", argv[i]);
+      return 2;
+    }
     if (flag == "--batches") {
-      max_batches = std::strtoul(argv[i + 1], nullptr, 10);
+      const std::string_view text = argv[i + 1];
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), max_batches);
+      if (ec != std::errc() || end != text.data() + text.size() || max_batches == 0) {
+        std::fprintf(stderr, "training_loop: --batches wants a positive whole number, got '%s'\n",
+                     argv[i + 1]);
+        return 2;
+      }
     } else if (flag == "--save") {
       save_to = argv[i + 1];
     } else {
