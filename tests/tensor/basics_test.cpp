@@ -149,6 +149,18 @@ TEST(TensorBasics, Reductions) {
   expect_values(sum(a, 1, true), {6, 15});
   EXPECT_EQ(sum(a, 1, true).shape(), (std::vector<std::int64_t>{2, 1}));
   expect_values(sum(a, {0, 1}), {21});
+  // A braced list is a list of axes, an empty one too: {} reduces none (it once converted to
+  // axis 0), in the free and the method forms.
+  expect_values(sum(a, {}), {1, 2, 3, 4, 5, 6});
+  EXPECT_EQ(sum(a, {}).shape(), a.shape());
+  EXPECT_EQ(a.sum({}).shape(), a.shape());
+  EXPECT_EQ(mean(a, {}).shape(), a.shape());
+  EXPECT_EQ(a.max({}, true).shape(), a.shape());
+  EXPECT_EQ(min(a, {}).shape(), a.shape());
+  expect_values(a.sum({1}), {6, 15});
+  expect_values(a.mean({0}, true), {2.5, 3.5, 4.5});
+  expect_values(max(a, {-1}), {3, 6});
+  expect_values(a.min({0, 1}), {1});
   expect_values(mean(a, -1), {2, 5});
   expect_values(max(a, 0), {4, 5, 6});
   expect_values(min(a, 1, true), {1, 4});

@@ -9,6 +9,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 namespace gradflow {
@@ -108,6 +109,22 @@ Tensor max(const Tensor& a, std::int64_t axis, bool keepdim = false);
 Tensor min(const Tensor& a);
 Tensor min(const Tensor& a, const std::vector<std::int64_t>& axes, bool keepdim = false);
 Tensor min(const Tensor& a, std::int64_t axis, bool keepdim = false);
+/// A braced list of axes, `sum(t, {0, 1})`. Without these overloads `sum(t, {})` would pick the
+/// single-axis form and reduce over axis 0 (`{}` converts to the integer 0 more directly than to
+/// a vector); with them it reduces no axis, as the vector form does.
+inline Tensor sum(const Tensor& a, std::initializer_list<std::int64_t> axes, bool keepdim = false) {
+  return sum(a, std::vector<std::int64_t>(axes), keepdim);
+}
+inline Tensor mean(const Tensor& a, std::initializer_list<std::int64_t> axes,
+                   bool keepdim = false) {
+  return mean(a, std::vector<std::int64_t>(axes), keepdim);
+}
+inline Tensor max(const Tensor& a, std::initializer_list<std::int64_t> axes, bool keepdim = false) {
+  return max(a, std::vector<std::int64_t>(axes), keepdim);
+}
+inline Tensor min(const Tensor& a, std::initializer_list<std::int64_t> axes, bool keepdim = false) {
+  return min(a, std::vector<std::int64_t>(axes), keepdim);
+}
 /// Deleted: a reduction's axis is an integer, and a floating-point one would convert to it
 /// silently (`sum(t, 1.5)` reducing over axis 1). Worst, `max(t, 0.0)` would reduce over axis 0
 /// where `max(x, 0.0)` on a Var is an elementwise maximum: for that, write `clamp_min(t, 0.0)`

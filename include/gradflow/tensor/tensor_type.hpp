@@ -10,6 +10,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <initializer_list>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -185,6 +186,20 @@ class Tensor {
   Tensor min() const;
   Tensor min(std::int64_t axis, bool keepdim = false) const;
   Tensor min(const std::vector<std::int64_t>& axes, bool keepdim = false) const;
+  /// A braced list of axes, as the free functions take it: `t.sum({})` reduces no axis (without
+  /// these, `{}` would convert to axis 0).
+  Tensor sum(std::initializer_list<std::int64_t> axes, bool keepdim = false) const {
+    return sum(std::vector<std::int64_t>(axes), keepdim);
+  }
+  Tensor mean(std::initializer_list<std::int64_t> axes, bool keepdim = false) const {
+    return mean(std::vector<std::int64_t>(axes), keepdim);
+  }
+  Tensor max(std::initializer_list<std::int64_t> axes, bool keepdim = false) const {
+    return max(std::vector<std::int64_t>(axes), keepdim);
+  }
+  Tensor min(std::initializer_list<std::int64_t> axes, bool keepdim = false) const {
+    return min(std::vector<std::int64_t>(axes), keepdim);
+  }
   /// Deleted, as the free functions' are: a floating-point axis would convert silently, and
   /// t.max(0.0) reduce over axis 0. The elementwise form is t.clamp_min(0.0) (clamp_max for min).
   template <std::floating_point T>
