@@ -10,7 +10,7 @@
 namespace gradflow::detail {
 
 /// Whether to take the AVX-512 kernels: the CPU has AVX-512F and GRADFLOW_SIMD is not
-/// "baseline". Decided once per process.
+/// "baseline" (Note [GRADFLOW_SIMD values] in avx512.cpp). Decided once per process.
 bool use_avx512();
 
 }  // namespace gradflow::detail
