@@ -62,6 +62,7 @@ Evaluation evaluate(Module& model, const data::Dataset& dataset, Loss loss,
         const std::vector<std::int64_t> labels(
             dataset.labels.begin() + static_cast<std::ptrdiff_t>(first),
             dataset.labels.begin() + static_cast<std::ptrdiff_t>(first + rows.size()));
+        check_class_scores(scores, dataset.num_classes, "evaluate", "the data set");
         loss_sum +=
             classification_loss(loss, scores, labels).item() * static_cast<double>(rows.size());
         correct += count_correct(scores, labels);

@@ -35,6 +35,16 @@ Tensor classification_loss(Loss loss, const Tensor& scores,
   return loss == Loss::cross_entropy ? cross_entropy(scores, labels) : hinge_loss(scores, labels);
 }
 
+void check_class_scores(const Tensor& scores, std::int64_t num_classes, std::string_view op,
+                        std::string_view data) {
+  if (scores.dim() != 2 || scores.size(1) >= num_classes) return;  // the loss checks the rest
+  const std::string classes = std::to_string(num_classes);
+  detail::fail(std::string(op) + ": the model gives " + std::to_string(scores.size(1)) +
+               " scores per sample (scores of shape " + scores.shape().str() + ") but " +
+               std::string(data) + " has " + classes + " classes; give the model's last layer " +
+               classes + " outputs");
+}
+
 std::int64_t count_correct(const Tensor& scores, const std::vector<std::int64_t>& labels) {
   if (scores.dim() != 2 || scores.size(0) != static_cast<std::int64_t>(labels.size())) {
     detail::fail("count_correct: scores of shape " + scores.shape().str() + " for " +

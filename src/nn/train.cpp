@@ -138,6 +138,12 @@ TrainResult train(Module& model, const data::Dataset& train_set, const data::Dat
         labels = labels_at(train_set, rows);
       }
       const Tensor scores = model(x);
+      // Before the first step changes the model; the test set's classes too, which would
+      // otherwise fail only after a whole epoch.
+      check_class_scores(scores, train_set.num_classes, "train", "the training set");
+      if (test_set != nullptr) {
+        check_class_scores(scores, test_set->num_classes, "train", "the test set");
+      }
       Tensor loss = classification_loss(config.loss, scores, labels);
       if (!weights.empty()) loss = loss + l2_regularization(weights, config.l2);
       optimizer->zero_grad();

@@ -136,6 +136,42 @@ TEST(Training, ALabelOutsideTheClassesIsRefusedBeforeAnyStep) {
   EXPECT_EQ(net.parameters().front().to_vector(), before);
 }
 
+// A model with fewer outputs than the data has classes is named as such before any step, for
+// the training set and for the test set; it used to fail at the first label past its outputs,
+// with cross_entropy's message about one position. evaluate() says the same.
+TEST(Training, AModelWithTooFewOutputsIsRefusedBeforeAnyStep) {
+  Generator gen(5);
+  Sequential two_outputs = mlp({2, 4, 2}, gen);
+  const data::Spiral three = data::spiral({.seed = 0, .points_per_class = 10, .classes = 3});
+  const data::Spiral two = data::spiral({.seed = 0, .points_per_class = 10, .classes = 2});
+  const std::vector<double> before = two_outputs.parameters().front().to_vector();
+  TrainConfig config;
+  config.batch_size = 8;
+  config.epochs = 1;
+  const auto message = [&](auto&& f) -> std::string {
+    try {
+      f();
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "no Error";
+  };
+  EXPECT_EQ(message([&] { train(two_outputs, three.data, nullptr, config); }),
+            "train: the model gives 2 scores per sample (scores of shape [8,2]) but the training "
+            "set has 3 classes; give the model's last layer 3 outputs");
+  EXPECT_EQ(message([&] { train(two_outputs, two.data, &three.data, config); }),
+            "train: the model gives 2 scores per sample (scores of shape [8,2]) but the test set "
+            "has 3 classes; give the model's last layer 3 outputs");
+  EXPECT_EQ(two_outputs.parameters().front().to_vector(), before);
+  EXPECT_EQ(message([&] { evaluate(two_outputs, three.data); }),
+            "evaluate: the model gives 2 scores per sample (scores of shape [30,2]) but the "
+            "data set has 3 classes; give the model's last layer 3 outputs");
+  // More outputs than classes is allowed, as in PyTorch: those scores only take part in the
+  // softmax.
+  Sequential three_outputs = mlp({2, 4, 3}, gen);
+  EXPECT_EQ(train(three_outputs, two.data, nullptr, config).epochs.size(), 1u);
+}
+
 TEST(Training, OnePassOverAFashionMnistSubset) {
   const std::filesystem::path dir(data::fashion_mnist_default_dir);
   if (!std::filesystem::exists(dir / "train-images-idx3-ubyte.gz")) {

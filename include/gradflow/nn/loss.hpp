@@ -40,6 +40,13 @@ std::string_view loss_name(Loss loss) noexcept;
 Tensor classification_loss(Loss loss, const Tensor& scores,
                            const std::vector<std::int64_t>& labels);
 
+/// Throws Error unless scores [N, C] give each of a data set's `num_classes` classes a score
+/// (C >= num_classes). Without it, a model with too few outputs fails at the first label past
+/// them, with the loss's message about one position. `op` and `data` name the caller and the
+/// set in the message ("train", "the training set").
+void check_class_scores(const Tensor& scores, std::int64_t num_classes, std::string_view op,
+                        std::string_view data);
+
 /// How many rows of scores [N, C] have their largest score at the label (ties: first index).
 std::int64_t count_correct(const Tensor& scores, const std::vector<std::int64_t>& labels);
 
