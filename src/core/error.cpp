@@ -70,9 +70,8 @@ void append_escaped(std::string& shown, std::string_view bytes) {
   }
 }
 
-}  // namespace
-
-std::string printable(std::string_view text, std::size_t max_bytes) {
+// printable() and printable_message(): `double_backslashes` is what sets them apart.
+std::string escape(std::string_view text, std::size_t max_bytes, bool double_backslashes) {
   std::string shown;
   shown.reserve((text.size() < max_bytes ? text.size() : max_bytes) + 3);
   std::size_t i = 0;
@@ -87,6 +86,8 @@ std::string printable(std::string_view text, std::size_t max_bytes) {
     const std::string_view bytes = text.substr(i, taken);
     if (length == 0 || is_control_byte(bytes[0]) || changes_display(bytes)) {
       append_escaped(shown, bytes);
+    } else if (double_backslashes && bytes[0] == '\\') {
+      shown += "\\\\";  // so that a name's own "\x0a" is not read as our escape
     } else {
       shown += bytes;
     }
@@ -94,6 +95,16 @@ std::string printable(std::string_view text, std::size_t max_bytes) {
   }
   if (i < text.size()) shown += "...";
   return shown;
+}
+
+}  // namespace
+
+std::string printable(std::string_view text, std::size_t max_bytes) {
+  return escape(text, max_bytes, true);
+}
+
+std::string printable_message(std::string_view message) {
+  return escape(message, message.size(), false);
 }
 
 }  // namespace gradflow::detail

@@ -14,6 +14,13 @@ namespace {
 TEST(Printable, ControlBytesAreEscaped) {
   EXPECT_EQ(printable("a\nb\x1b[2J\x7f"), R"(a\x0ab\x1b[2J\x7f)");
   EXPECT_EQ(printable(std::string("a\0b", 3)), R"(a\x00b)");
+  // A backslash is doubled: a name spelling \x0a must not read as an escaped newline.
+  EXPECT_EQ(printable(R"(a\x0ab)"), R"(a\\x0ab)");
+  EXPECT_NE(printable(R"(a\x0ab)"), printable("a\nb"));
+  // A whole message, whose quoted names were escaped already, keeps its backslashes (and is not
+  // cut), but its own control bytes are escaped too.
+  const std::string message = "tensor '" + printable("w\n") + "' in C:\\m\tx";
+  EXPECT_EQ(printable_message(message), R"(tensor 'w\x0a' in C:\m\x09x)");
   EXPECT_TRUE(is_control_byte('\t'));
   EXPECT_TRUE(is_control_byte('\x7f'));
   EXPECT_FALSE(is_control_byte(' '));

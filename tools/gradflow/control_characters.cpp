@@ -12,7 +12,7 @@ bool has_control_character(std::string_view text) {
 }
 
 void print_error(std::string_view command, std::string_view message) {
-  std::cerr << "gradflow " << command << ": " << detail::printable(message, message.size())
+  std::cerr << "gradflow " << command << ": " << detail::printable_message(message)
             << "\n";
 }
 

@@ -38,10 +38,15 @@ constexpr bool is_control_byte(char c) noexcept {
 /// displays (the C1 controls U+0080..U+009F, the line and paragraph separators U+2028 and
 /// U+2029, the bidirectional controls U+202A..U+202E and U+2066..U+2069), and each byte that is
 /// not part of a well-formed UTF-8 sequence (an overlong form, a surrogate, a code point above
-/// U+10FFFF, a truncated sequence, a stray continuation byte). Cut after at most `max_bytes`
+/// U+10FFFF, a truncated sequence, a stray continuation byte); a backslash as \\, so that text
+/// spelling "\x0a" reads differently from an escaped newline. Cut after at most `max_bytes`
 /// bytes of `text`, before a sequence that would cross the cut, with "..." after it, so that a
 /// megabyte-long name does not become a megabyte-long message.
 std::string printable(std::string_view text, std::size_t max_bytes = 80);
+/// A whole message as a program prints it, whatever text it holds: printable()'s escapes, but no
+/// cut, and backslashes as they are, since the texts quoted in it went through printable()
+/// already (doubling them again would turn an escaped newline's \x0a into \\x0a).
+std::string printable_message(std::string_view message);
 }  // namespace detail
 
 }  // namespace gradflow
