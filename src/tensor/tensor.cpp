@@ -133,6 +133,33 @@ void check_mutable(const Tensor& t, std::string_view op) {
   }
   ++t.impl().storage->version;
 }
+
+// The checks of every in-place write but fill_'s: one that goes through an expanded view is
+// refused, and so is one into a tensor that requires grad. Last before the write, after any
+// check of the operand: it counts the write in the storage's version, and a refused write must
+// not make the gradients that saved this tensor fail as changed.
+void check_in_place(const Tensor& t, std::string_view op) {
+  check_no_internal_overlap(t, op);
+  check_mutable(t, op);
+}
+
+// An in-place operand (copy_'s source, add_'s addend): t's dtype, and broadcasting to t's
+// shape, which the write cannot change.
+void check_in_place_operand(const Tensor& t, const Tensor& operand, const char* op,
+                            std::string_view role) {
+  check_same_dtype(t, operand, op);
+  if (broadcast_shapes(operand.shape(), t.shape(), op) != t.shape()) {
+    fail(std::string(op) + ": the " + std::string(role) + " of shape " + operand.shape().str() +
+         " does not broadcast to this tensor's shape " + t.shape().str());
+  }
+}
+
+// add_ and sub_: t += alpha * other, its errors named `op`.
+void add_scaled_in_place(Tensor& t, const Tensor& other, double alpha, const char* op) {
+  check_in_place_operand(t, other, op, "operand");
+  check_in_place(t, op);
+  add_into(t, alpha == 1.0 ? other : other.detach() * alpha);
+}
 }  // namespace
 
 }  // namespace detail
@@ -450,13 +477,8 @@ Tensor& Tensor::fill_(double value) {
 }
 
 Tensor& Tensor::copy_(const Tensor& src) {
-  detail::check_no_internal_overlap(*this, "copy_");
-  detail::check_mutable(*this, "copy_");
-  detail::check_same_dtype(*this, src, "copy_");
-  if (broadcast_shapes(src.shape(), shape(), "copy_") != shape()) {
-    detail::fail("copy_: the source of shape " + src.shape().str() +
-                 " does not broadcast to this tensor's shape " + shape().str());
-  }
+  detail::check_in_place_operand(*this, src, "copy_", "source");
+  detail::check_in_place(*this, "copy_");
   const Tensor values = detail::copy_values(src);  // src may overlap this tensor
   const Shape sstr = detail::broadcast_strides(values, shape());
   dispatch(dtype(), [&]<class T>() {
@@ -471,26 +493,17 @@ Tensor& Tensor::copy_(const Tensor& src) {
 }
 
 Tensor& Tensor::add_(const Tensor& other, double alpha) {
-  detail::check_no_internal_overlap(*this, "add_");
-  detail::check_mutable(*this, "add_");
-  detail::check_same_dtype(*this, other, "add_");
-  if (broadcast_shapes(other.shape(), shape(), "add_") != shape()) {
-    detail::fail("add_: the operand of shape " + other.shape().str() +
-                 " does not broadcast to this tensor's shape " + shape().str());
-  }
-  detail::add_into(*this, alpha == 1.0 ? other : other.detach() * alpha);
+  detail::add_scaled_in_place(*this, other, alpha, "add_");
   return *this;
 }
 
 Tensor& Tensor::sub_(const Tensor& other) {
-  detail::check_no_internal_overlap(*this, "sub_");
-  detail::check_mutable(*this, "sub_");
-  return add_(other, -1.0);
+  detail::add_scaled_in_place(*this, other, -1.0, "sub_");
+  return *this;
 }
 
 Tensor& Tensor::mul_(double factor) {
-  detail::check_no_internal_overlap(*this, "mul_");
-  detail::check_mutable(*this, "mul_");
+  detail::check_in_place(*this, "mul_");
   dispatch(dtype(), [&]<class T>() {
     T* p = elements<T>(*this);
     const T f = static_cast<T>(factor);

@@ -100,6 +100,13 @@ TEST(TensorBasics, InPlaceWritesThroughAnExpandedViewAreRefused) {
   Tensor copy = wide.clone();
   copy.add_(Tensor::ones({4, 3}));
   expect_values(copy, {4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4});
+  // sub_'s operand errors name sub_ (they once came from the add_ it called); a refused write
+  // leaves the tensor's version as it was.
+  const std::uint64_t version = copy.impl().storage->version;
+  expect_error([&] { copy.sub_(Tensor::ones({2, 3})); },
+               "sub_: shapes [2,3] and [4,3] do not broadcast");
+  expect_error([&] { copy.sub_(Tensor::ones({4, 3}, DType::Float64)); }, "sub_:");
+  EXPECT_EQ(copy.impl().storage->version, version);
 }
 
 TEST(TensorBasics, BroadcastingArithmetic) {
