@@ -2,10 +2,12 @@
 /// @file
 /// The programs gradflow draws with (Graphviz's `dot`, gnuplot), which it runs as child
 /// processes: found on PATH when needed, or named by an environment variable. Shared by render()
-/// and the command line's plots, so that both look a program up and word its absence alike.
+/// and the command line's plots, so that both look a program up, run it and word its failures
+/// alike.
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gradflow::viz {
 
@@ -32,6 +34,23 @@ class ExternalProgram {
   /// (`reason`): unset GRADFLOW_DOT to use `dot` from PATH, or point it at the dot program".
   /// `reason` is what trying to run it gave, if it was tried.
   std::string unusable(std::string_view reason = {}) const;
+
+  /// What to do with the program's standard output.
+  enum class Output { discard, capture };
+  /// How a run ended.
+  struct Run {
+    bool succeeded = false;  // it exited with status 0
+    std::string output;      // its standard output, when captured
+    std::string messages;    // its standard error
+  };
+  /// Runs the program that find() finds, with `arguments` after its name and `input` on its
+  /// standard input, and waits for it. Input, output and messages pass through temporary files
+  /// rather than pipes, so that neither side can block on a full pipe. Throws Error with
+  /// unusable() when the program cannot be found or started, else (a temporary file, the spawn
+  /// or the wait failing) with a message that starts with `op` ("render: ...") unless it is
+  /// empty.
+  Run run(const std::vector<std::string>& arguments, std::string_view input, Output output,
+          std::string_view op) const;
 
  private:
   std::string default_name_;

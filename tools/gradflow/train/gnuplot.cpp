@@ -1,25 +1,14 @@
-// run_gnuplot: the script goes in through a temporary file and gnuplot's messages come back
-// through another, so that neither side can block on a full pipe.
+// run_gnuplot: gnuplot as a child process (viz::ExternalProgram), the script on its standard
+// input.
 
 #include "train/gnuplot.hpp"
 
 #include "control_characters.hpp"
-#include "temp_file.hpp"
 
 #include <gradflow/core/error.hpp>
 #include <gradflow/viz/program.hpp>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <vector>
-
-extern char** environ;
+#include <string>
 
 namespace gradflow::cli {
 
@@ -67,42 +56,13 @@ std::string gnuplot_quote(std::string_view text) {
 }
 
 void run_gnuplot(std::string_view script) {
-  const viz::ExternalProgram gnuplot = gnuplot_program();
-  const std::string program = gnuplot.find();
-  if (program.empty()) throw gradflow::Error(gnuplot.unusable());
-
-  TempFile input("gnuplot");
-  {
-    std::ofstream out(input.path(), std::ios::binary);
-    out << script;
-    if (!out.flush()) throw gradflow::Error("cannot write a temporary file for gnuplot");
-  }
-  TempFile messages("gnuplot-err");
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, input.path().c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, messages.path().c_str(), O_WRONLY | O_TRUNC, 0);
-  std::vector<char*> argv{const_cast<char*>(program.c_str()), nullptr};
-  pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0 && gnuplot.named_by_variable()) {
-    throw gradflow::Error(gnuplot.unusable(std::strerror(rc)));
-  }
-  if (rc != 0) throw gradflow::Error("cannot run " + program + ": " + std::strerror(rc));
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-
-  const std::string text = messages.read();
+  const viz::ExternalProgram::Run run =
+      gnuplot_program().run({}, script, viz::ExternalProgram::Output::discard, "");
   // gnuplot exits 0 after some errors in a script read from standard input; its messages tell.
-  const bool failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-                      text.find("error") != std::string::npos ||
-                      text.find("cannot open") != std::string::npos;
+  const bool failed = !run.succeeded || run.messages.find("error") != std::string::npos ||
+                      run.messages.find("cannot open") != std::string::npos;
   if (failed) {
-    const std::string line = first_error_line(text);
+    const std::string line = first_error_line(run.messages);
     throw gradflow::Error("gnuplot failed" + (line.empty() ? std::string() : ": " + line));
   }
 }
