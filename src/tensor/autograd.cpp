@@ -110,6 +110,12 @@ std::vector<Slot> TensorStep::inputs() const {
   return slots;
 }
 
+std::optional<BackwardStep::OffTapeInput> TensorStep::off_tape_input(std::size_t k) const {
+  if (k >= in_cells.size()) return std::nullopt;  // a Var input of a bridge
+  if (in_cells[k] == nullptr) return OffTapeInput{false, ""};
+  return OffTapeInput{true, in_cells[k]->shape.str()};
+}
+
 void TensorStep::give(std::size_t i, Tensor g) {
   GradCell& cell = *in_cells[i];
   accumulate(cell, std::move(g));

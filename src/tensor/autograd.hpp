@@ -60,6 +60,9 @@ class TensorStep : public BackwardStep, public Pooled {
   std::string_view name() const final { return name_; }
   std::string label() const override;
   std::vector<Slot> inputs() const override;
+  /// A leaf input that requires grad, with its cell's shape; one without a cell needs no
+  /// gradient (the step keeps nothing else of it, so no shape).
+  std::optional<OffTapeInput> off_tape_input(std::size_t k) const override;
 
   std::shared_ptr<GradCell> out_cell;          // the output's cell
   InputCells in_cells;                         // per input; null where no gradient flows

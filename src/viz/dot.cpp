@@ -47,12 +47,9 @@ struct Operand {
 
 class DotWriter {
  public:
-  // `constant_value` is the value drawn for a constant output (slot 0); `describe` says what the
-  // steps' inputs outside the tape are, where the caller knows.
-  DotWriter(const Tape& tape, Slot output, const DotOptions& options, double constant_value = 0.0,
-            const viz::DescribeInput* describe = nullptr)
-      : tape_(tape), output_(output), options_(options), constant_value_(constant_value),
-        describe_(describe) {
+  // `constant_value` is the value drawn for a constant output (slot 0).
+  DotWriter(const Tape& tape, Slot output, const DotOptions& options, double constant_value = 0.0)
+      : tape_(tape), output_(output), options_(options), constant_value_(constant_value) {
     // Steps name themselves; a scalar output tells whether annotation was on.
     annotated_ = output == 0 || tape.annotation(output) != nullptr ||
                  tape.entry(output).a == kStepMarker;
@@ -280,8 +277,8 @@ class DotWriter {
         // tensor (a parameter or data) of a step, which lives outside the tape.
         from = std::string("c").append(std::to_string(s)).append("_").append(std::to_string(k));
         if (kind(s) == Kind::step) {
-          const std::optional<viz::OffTapeTensor> tensor =
-              describe_ != nullptr ? (*describe_)(tape_.step(tape_.entry(s)), k) : std::nullopt;
+          const std::optional<BackwardStep::OffTapeInput> tensor =
+              tape_.step(tape_.entry(s)).off_tape_input(k);
           if (!tensor) {
             drew_.unknown = true;
           } else if (tensor->requires_grad) {
@@ -340,7 +337,6 @@ class DotWriter {
   Slot output_;
   const DotOptions& options_;
   double constant_value_;
-  const viz::DescribeInput* describe_;
   bool annotated_ = false;
   bool show_gradients_ = false;
   std::vector<bool> needed_;
@@ -364,14 +360,8 @@ std::string to_dot(const Tape& tape, Slot output, const DotOptions& options) {
 
 namespace viz {
 
-std::string to_dot(const Tape& tape, Slot output, const DotOptions& options,
-                   const DescribeInput& describe) {
-  require_on_tape(tape, output);
-  return DotWriter(tape, output, options, 0.0, &describe).write();
-}
-
 std::string off_tape_tensor_node(const std::string& id,
-                                 const std::optional<OffTapeTensor>& tensor) {
+                                 const std::optional<BackwardStep::OffTapeInput>& tensor) {
   // Blue as a Param: a leaf that gradients reach; grey and dashed as a constant: one they don't.
   const std::string blue = " [shape=box, style=filled, fillcolor=\"#ddeeff\", fontsize=11, ";
   if (!tensor) return "  " + id + blue + "label=\"tensor\"];\n";

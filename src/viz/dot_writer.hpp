@@ -1,34 +1,16 @@
 #pragma once
-// to_dot's writer, for a front end that knows more about a step's inputs than the tape does
-// (private to src/viz). The tape gives a step's inputs as slots, and a leaf tensor has none (it
-// lives outside the tape, Note [Tensors on the tape]), so only the tensor layer can say what
-// such an input is.
+// What to_dot(Tensor) shares with the writer behind to_dot(Tape) (private to src/viz).
 
-#include <gradflow/viz/dot.hpp>
+#include <gradflow/core/tape.hpp>
 
-#include <cstddef>
-#include <functional>
 #include <optional>
 #include <string>
 
 namespace gradflow::viz {
 
-/// A step's input that is not on the tape, as a diagram shows it.
-struct OffTapeTensor {
-  bool requires_grad = false;
-  std::string shape;  // e.g. "[5,3]"; empty where the step does not know it
-};
-
-/// Input k of `step`, where its slot is the sink; nullopt where nothing more is known than that
-/// it is a tensor.
-using DescribeInput =
-    std::function<std::optional<OffTapeTensor>(const BackwardStep& step, std::size_t k)>;
-
-/// to_dot(tape, output, options), drawing the steps' off-tape inputs as `describe` says.
-std::string to_dot(const Tape& tape, Slot output, const DotOptions& options,
-                   const DescribeInput& describe);
-
-/// The DOT node `id` for a tensor outside the tape (`tensor` unknown: a plain "tensor" box).
-std::string off_tape_tensor_node(const std::string& id, const std::optional<OffTapeTensor>& tensor);
+/// The DOT node `id` for a tensor outside the tape (BackwardStep::off_tape_input()): a leaf
+/// that requires grad, a tensor that needs none, or, unknown, a plain "tensor" box.
+std::string off_tape_tensor_node(const std::string& id,
+                                 const std::optional<BackwardStep::OffTapeInput>& tensor);
 
 }  // namespace gradflow::viz

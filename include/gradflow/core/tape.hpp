@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -66,6 +67,18 @@ class BackwardStep {
   /// The slots this step reads from (its inputs' slots), for drawing the graph; the sink (0)
   /// stands for an input that is not on the tape.
   virtual std::vector<Slot> inputs() const { return {}; }
+
+  /// An input that is not on the tape, as a diagram shows it.
+  struct OffTapeInput {
+    bool requires_grad = false;
+    std::string shape;  // e.g. "[5,3]"; empty where the step does not keep it
+  };
+  /// What the step knows of its input k where inputs() gives the sink: for a tensor step, a leaf
+  /// tensor (which lives outside the tape) or a tensor that needs no gradient. Nullopt, the
+  /// default, where it knows nothing more than that there is an input.
+  virtual std::optional<OffTapeInput> off_tape_input(std::size_t /*k*/) const {
+    return std::nullopt;
+  }
 };
 
 /// Operands of one n-ary entry.
