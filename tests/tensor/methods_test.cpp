@@ -139,6 +139,27 @@ const MethodCase kCases[] = {
      [](const V& x) { return le(x[0], x[0][0]); }},
     {"eq", {{{2, 3}}}, [](const V& x) { return x[0].eq(x[0][0]); },
      [](const V& x) { return eq(x[0], x[0][0]); }},
+    // ---- against a number, as PyTorch takes one (t.gt(0.5)); eq's inputs are ±1, so it holds
+    // somewhere and fails somewhere
+    {"gt_number", {{{2, 3}}}, [](const V& x) { return x[0].gt(0.5); },
+     [](const V& x) { return gt(x[0], 0.5); }},
+    {"lt_number", {{{2, 3}}}, [](const V& x) { return x[0].lt(-0.5); },
+     [](const V& x) { return lt(x[0], -0.5); }},
+    {"ge_number", {{{2, 3}}}, [](const V& x) { return x[0].ge(0); },
+     [](const V& x) { return ge(x[0], 0.0); }},
+    {"le_number", {{{2, 3}}}, [](const V& x) { return x[0].le(1.5); },
+     [](const V& x) { return le(x[0], 1.5); }},
+    {"eq_number", {{{2, 3}, {1.0, 1.0, true}}}, [](const V& x) { return x[0].eq(1.0); },
+     [](const V& x) { return eq(x[0], 1.0); }},
+    // ---- maximum and minimum, of a tensor (broadcast) or a number
+    {"maximum", {{{2, 3}}, {{3}}}, [](const V& x) { return x[0].maximum(x[1]); },
+     [](const V& x) { return maximum(x[0], x[1]); }},
+    {"maximum_number", {{{2, 3}}}, [](const V& x) { return x[0].maximum(0.3); },
+     [](const V& x) { return maximum(x[0], 0.3); }},
+    {"minimum", {{{3}}, {{2, 3}}}, [](const V& x) { return x[0].minimum(x[1]); },
+     [](const V& x) { return minimum(x[0], x[1]); }},
+    {"minimum_number", {{{2, 3}}}, [](const V& x) { return x[0].minimum(-0.3); },
+     [](const V& x) { return minimum(x[0], -0.3); }},
     // ---- chained, as PyTorch code reads, and in float32
     {"chain_relu_mean", {{{2, 3}}}, [](const V& x) { return x[0].relu().mean(); },
      [](const V& x) { return mean(relu(x[0])); }},
@@ -256,6 +277,12 @@ const ErrorCase kErrorCases[] = {
      [] { (void)gt(m23(), Tensor::ones({2})); }},
     {"eq_dtypes_differ", "eq", [] { (void)m23().eq(Tensor::ones({3}, DType::Float64)); },
      [] { (void)eq(m23(), Tensor::ones({3}, DType::Float64)); }},
+    {"gt_number_of_undefined", "gt", [] { (void)Tensor().gt(1.0); },
+     [] { (void)gt(Tensor(), 1.0); }},
+    {"maximum_shapes_do_not_broadcast", "max", [] { (void)m23().maximum(Tensor::ones({2})); },
+     [] { (void)maximum(m23(), Tensor::ones({2})); }},
+    {"minimum_number_of_undefined", "min", [] { (void)Tensor().minimum(1.0); },
+     [] { (void)minimum(Tensor(), 1.0); }},
 };
 
 class TensorMethodError : public ::testing::TestWithParam<ErrorCase> {};

@@ -39,6 +39,12 @@ Tensor minimum(const Tensor& a, const Tensor& b);
 Tensor max(const Tensor& a, const Tensor& b);
 Tensor min(const Tensor& a, const Tensor& b);
 Tensor pow(const Tensor& a, const Tensor& b);
+/// maximum and minimum with a number (taken in the tensor's dtype, as PyTorch takes a Python
+/// number): the gradient goes to the tensor, by the gate's rule (a tie passes it whole).
+Tensor maximum(const Tensor& a, double b);
+Tensor maximum(double a, const Tensor& b);
+Tensor minimum(const Tensor& a, double b);
+Tensor minimum(double a, const Tensor& b);
 
 Tensor operator+(const Tensor& a, const Tensor& b);
 Tensor operator-(const Tensor& a, const Tensor& b);
@@ -86,9 +92,20 @@ Tensor lt(const Tensor& a, const Tensor& b);
 Tensor ge(const Tensor& a, const Tensor& b);
 Tensor le(const Tensor& a, const Tensor& b);
 Tensor eq(const Tensor& a, const Tensor& b);
+/// The same against a number, as PyTorch takes a Python number (gt(t, 0.5) is t > 0.5); the
+/// number is compared in the tensor's dtype (a float32 0.1 equals 0.1, as in PyTorch).
+Tensor gt(const Tensor& a, double b);
+Tensor lt(const Tensor& a, double b);
+Tensor ge(const Tensor& a, double b);
+Tensor le(const Tensor& a, double b);
+Tensor eq(const Tensor& a, double b);
 /// a where `condition` is nonzero, else b (all three broadcast together). The gradient goes to
 /// the chosen side.
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);
+/// where with a number for one side (in the other side's dtype); the gradient goes to the tensor
+/// where it is chosen.
+Tensor where(const Tensor& condition, const Tensor& a, double b);
+Tensor where(const Tensor& condition, double a, const Tensor& b);
 
 // ---- reductions ------------------------------------------------------------------------
 
@@ -127,8 +144,8 @@ inline Tensor min(const Tensor& a, std::initializer_list<std::int64_t> axes, boo
 }
 /// Deleted: a reduction's axis is an integer, and a floating-point one would convert to it
 /// silently (`sum(t, 1.5)` reducing over axis 1). Worst, `max(t, 0.0)` would reduce over axis 0
-/// where `max(x, 0.0)` on a Var is an elementwise maximum: for that, write `clamp_min(t, 0.0)`
-/// (`clamp_max` for min).
+/// where `max(x, 0.0)` on a Var is an elementwise maximum: for that, write `maximum(t, 0.0)` or
+/// `clamp_min(t, 0.0)` (`minimum` or `clamp_max` for min).
 template <std::floating_point T>
 Tensor sum(const Tensor& a, T axis, bool keepdim = false) = delete;
 template <std::floating_point T>

@@ -201,7 +201,8 @@ class Tensor {
     return min(std::vector<std::int64_t>(axes), keepdim);
   }
   /// Deleted, as the free functions' are: a floating-point axis would convert silently, and
-  /// t.max(0.0) reduce over axis 0. The elementwise form is t.clamp_min(0.0) (clamp_max for min).
+  /// t.max(0.0) reduce over axis 0. The elementwise form is t.maximum(0.0) or t.clamp_min(0.0)
+  /// (t.minimum, clamp_max for min).
   template <std::floating_point T>
   Tensor sum(T axis, bool keepdim = false) const = delete;
   template <std::floating_point T>
@@ -226,6 +227,18 @@ class Tensor {
   Tensor ge(const Tensor& other) const;
   Tensor le(const Tensor& other) const;
   Tensor eq(const Tensor& other) const;
+  /// The same against a number (t.gt(0.5)), compared in this tensor's dtype.
+  Tensor gt(double other) const;
+  Tensor lt(double other) const;
+  Tensor ge(double other) const;
+  Tensor le(double other) const;
+  Tensor eq(double other) const;
+  /// Elementwise maximum and minimum with a tensor (broadcasting) or a number; the gradient
+  /// follows the gate's rule (a tie passes it whole to both).
+  Tensor maximum(const Tensor& other) const;
+  Tensor maximum(double other) const;
+  Tensor minimum(const Tensor& other) const;
+  Tensor minimum(double other) const;
 
   // ---- in place (optimizer updates; not recorded) ------------------------------------------
 
