@@ -1,6 +1,7 @@
 // What a PyTorch user writes and gradflow takes the same way: a number where a tensor operand
-// goes. Values, result dtypes and gradients; the table-driven tests (methods_test.cpp,
-// every_op_gradcheck_test.cpp) check the method forms and the whole Jacobians.
+// goes, nested braced lists for a tensor. Values, result dtypes, gradients and errors; the
+// table-driven tests (methods_test.cpp, every_op_gradcheck_test.cpp) check the method forms and
+// the whole Jacobians.
 
 #include "helpers.hpp"
 
@@ -86,6 +87,65 @@ TEST(NumberOperand, AnUndefinedTensorIsTheOpsError) {
   expect_error([&] { (void)where(cond, Tensor(), 1.0); }, "where: the tensor is undefined");
   expect_error([&] { (void)where(cond, 1.0, Tensor()); }, "where: the tensor is undefined");
   expect_error([] { (void)maximum(1.0, Tensor()); }, "max: the tensor is undefined");
+}
+
+// ---- nested braced lists -------------------------------------------------------------------
+
+TEST(NestedBracedList, EachPairOfBracesIsAnAxis) {
+  expect_values(tensor({{1, 2, 3}, {4, 5, 6}}), {2, 3}, {1, 2, 3, 4, 5, 6});
+  expect_values(tensor({{{1, 2}, {3, 4}}, {{5, 6}, {7, 8}}}), {2, 2, 2}, {1, 2, 3, 4, 5, 6, 7, 8});
+  expect_values(tensor({{{1}, {2}}}), {1, 2, 1}, {1, 2});
+  expect_values(tensor({{{{1.5}}}}), {1, 1, 1, 1}, {1.5});
+  expect_values(tensor({{0.5, -1}, {2, 1e-3}}, DType::Float64), {2, 2}, {0.5, -1, 2, 1e-3});
+  expect_values(tensor({{}, {}}), {2, 0}, {});
+  expect_values(tensor({{}}), {1, 0}, {});
+  EXPECT_EQ(tensor({{1, 2}}).dtype(), DType::Float32);
+  EXPECT_EQ(tensor({{{1, 2}}}, DType::Float64).dtype(), DType::Float64);
+}
+
+// Overload resolution with braced lists (Note [Nested braced lists] in src/tensor/nested.cpp):
+// one pair of braces is still the 1-d overload, two pairs always two axes, and the forms with
+// a shape mean what they meant.
+TEST(NestedBracedList, OnePairOfBracesIsStillOneAxis) {
+  expect_values(tensor({1.0, 2.0}), {2}, {1, 2});
+  expect_values(tensor({1.0}), {1}, {1});
+  expect_values(tensor({1, 2}, DType::Float64), {2}, {1, 2});
+  expect_values(tensor({{1.0, 2.0}}), {1, 2}, {1, 2});
+  expect_values(tensor({{1.0}, {2.0}}), {2, 1}, {1, 2});
+  expect_values(tensor({{1.0}}), {1, 1}, {1});
+  expect_values(tensor({}), {0}, {});
+  const Tensor empty64 = tensor({}, DType::Float64);
+  expect_values(empty64, {0}, {});
+  EXPECT_EQ(empty64.dtype(), DType::Float64);
+  expect_values(tensor({1, 2, 3, 4, 5, 6}, {2, 3}), {2, 3}, {1, 2, 3, 4, 5, 6});
+  expect_values(tensor({1, 2}, {2, 1}, DType::Float64), {2, 1}, {1, 2});
+  expect_values(tensor({}, {0, 3}), {0, 3}, {});
+  const std::vector<double> values = {1, 2, 3};
+  expect_values(tensor(values), {3}, {1, 2, 3});
+  expect_values(tensor(values, {3, 1}), {3, 1}, {1, 2, 3});
+}
+
+TEST(NestedBracedList, IsALeafLikeAnyOther) {
+  Tensor w = tensor({{1, 2}, {3, 4}}, DType::Float64).requires_grad_();
+  (w * w).sum().backward();
+  expect_values(w.grad(), {2, 2}, {2, 4, 6, 8});
+}
+
+TEST(NestedBracedList, RaggedOrUnevenlyDeepListsAreAnError) {
+  expect_error([] { (void)tensor({{1, 2, 3}, {4, 5}}); },
+               "tensor: row [1] has length 2 but row [0] has length 3; the rows of a nested "
+               "list must be equally long");
+  expect_error([] { (void)tensor({{{1, 2}, {3, 4}}, {{5, 6}, {7}}}); },
+               "tensor: row [1][1] has length 1 but row [0][0] has length 2");
+  expect_error([] { (void)tensor({{{1, 2}}, {{3, 4}, {5, 6}}}); },
+               "tensor: row [1] has length 2 but row [0] has length 1");
+  expect_error([] { (void)tensor({{}, {1}}); },
+               "tensor: row [1] has length 1 but row [0] has length 0");
+  expect_error([] { (void)tensor({{{1, 2}}, {5}}); },
+               "tensor: element [1][0] is a number but element [0][0] is a list; a nested list "
+               "must be equally deep throughout");
+  expect_error([] { (void)tensor({{1, 2}, {3, {4}}}); },
+               "tensor: element [1][1] is a list but element [0][0] is a number");
 }
 
 }  // namespace

@@ -269,6 +269,34 @@ Tensor tensor(std::vector<double> values, std::vector<std::int64_t> shape,
               DType dtype = DType::Float32);
 /// A 1-d tensor of these values.
 Tensor tensor(std::vector<double> values, DType dtype = DType::Float32);
+
+namespace detail {
+/// A number or a braced list of Nested: an element of tensor({{1, 2}, {3, 4}}) at any depth.
+/// Its constructors are implicit so that a braced list converts to it; only tensor() takes one.
+class Nested {
+ public:
+  Nested(double value) : value_(value) {}  // NOLINT(google-explicit-constructor): `{1, 2}`
+  Nested(std::initializer_list<Nested> items) : items_(items), list_(true) {}
+  bool is_list() const noexcept { return list_; }
+  double value() const noexcept { return value_; }
+  const std::vector<Nested>& items() const noexcept { return items_; }
+
+ private:
+  double value_ = 0.0;
+  std::vector<Nested> items_;
+  bool list_ = false;
+};
+}  // namespace detail
+
+/// A tensor of two or more axes from nested braced lists, as torch.tensor takes nested Python
+/// lists: each pair of braces is an axis, so tensor({{1, 2, 3}, {4, 5, 6}}) is [2,3],
+/// tensor({{1.0, 2.0}}) [1,2], tensor({{1.0}, {2.0}}) [2,1] and tensor({{{1}, {2}}}) [1,2,1]
+/// (one pair, tensor({1.0, 2.0}), is the 1-d overload above; tensor({}) is 1-d of 0 elements).
+/// Rows of different lengths, or a number where the first row at that depth is a list (or the
+/// reverse), are an Error naming the row. Note [Nested braced lists] in nested.cpp says why this
+/// is one overload for every depth.
+Tensor tensor(std::initializer_list<std::initializer_list<detail::Nested>> rows,
+              DType dtype = DType::Float32);
 /// A 0-d tensor.
 Tensor scalar_tensor(double value, DType dtype = DType::Float32);
 Tensor zeros_like(const Tensor& t);
