@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace gradflow::detail {
@@ -126,6 +127,10 @@ Tensor copy_values(const Tensor& t);
 void add_into(const Tensor& dst, const Tensor& src);
 /// Error "op: dtype mismatch: Float32 and Float64 (...)".
 void check_same_dtype(const Tensor& a, const Tensor& b, std::string_view op);
+/// The operands of an elementwise op whose dtypes differ, in one dtype: a 0-d one converted by
+/// a recorded to() to the dtype of the other when that one has axes (Note [A 0-d operand takes
+/// the other's dtype] in tensor.cpp); any other pair is check_same_dtype's Error.
+std::pair<Tensor, Tensor> match_dtypes(const Tensor& a, const Tensor& b, std::string_view op);
 /// Emits apply<G> for every gate of the table (see elementwise.cpp).
 const void* instantiate_gate_ops();
 /// Throws unless t is defined, naming op.

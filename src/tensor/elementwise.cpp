@@ -238,7 +238,10 @@ template <gates::BinaryGate G>
 Tensor apply_binary(const Tensor& a, const Tensor& b) {
   detail::check_defined(a, G::name);
   detail::check_defined(b, G::name);
-  detail::check_same_dtype(a, b, G::name);
+  if (a.dtype() != b.dtype()) {
+    const auto [x, y] = detail::match_dtypes(a, b, G::name);
+    return apply_binary<G>(x, y);
+  }
   Tensor out = binary_values<G>(a, b);
   if (detail::needs_grad({&a, &b}, G::name)) {
     detail::record(out, std::make_unique<BinaryStep<G>>(a, b, out), {&a, &b});

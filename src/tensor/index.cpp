@@ -189,7 +189,10 @@ template <class Cmp>
 Tensor compare(const Tensor& a, const Tensor& b, const char* op, Cmp cmp) {
   detail::check_defined(a, op);
   detail::check_defined(b, op);
-  detail::check_same_dtype(a, b, op);
+  if (a.dtype() != b.dtype()) {
+    const auto [x, y] = detail::match_dtypes(a, b, op);
+    return compare(x, y, op, cmp);
+  }
   const Shape shape = broadcast_shapes(a.shape(), b.shape(), op);
   Tensor out = detail::empty_like_shape(shape, a.dtype());
   dispatch(a.dtype(), [&]<class T>() {
@@ -343,7 +346,10 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
   detail::check_defined(condition, "where");
   detail::check_defined(a, "where");
   detail::check_defined(b, "where");
-  detail::check_same_dtype(a, b, "where");
+  if (a.dtype() != b.dtype()) {
+    const auto [x, y] = detail::match_dtypes(a, b, "where");
+    return where(condition, x, y);
+  }
   const Shape shape = broadcast_shapes(broadcast_shapes(condition.shape(), a.shape(), "where"),
                                        b.shape(), "where");
   const Tensor c = condition.detach().to(a.dtype());

@@ -90,6 +90,22 @@ void check_same_dtype(const Tensor& a, const Tensor& b, std::string_view op) {
   }
 }
 
+// Note [A 0-d operand takes the other's dtype]
+// PyTorch's type promotion ranks a tensor with axes above a 0-d one of the same kind: float32
+// 0-d * float64 [3] is float64, and float64 0-d * float32 [3] is float32, so that a 0-d tensor
+// (scalar_tensor(2.0), float32 by default; a loss) works like a number. The elementwise
+// operations (the binary gates, the comparisons, where) follow that rule and only that one:
+// the 0-d operand goes through to(), a recorded conversion, so its gradient comes back in its
+// own dtype. Two tensors with axes, or two 0-d ones, of different dtypes stay an Error: neither
+// outranks the other, and a float64 batch meeting float32 weights is more often a mistake than
+// a wish for float64 (where PyTorch would promote).
+std::pair<Tensor, Tensor> match_dtypes(const Tensor& a, const Tensor& b, std::string_view op) {
+  if (a.dim() == 0 && b.dim() != 0) return {a.to(b.dtype()), b};
+  if (b.dim() == 0 && a.dim() != 0) return {a, b.to(a.dtype())};
+  check_same_dtype(a, b, op);
+  return {a, b};
+}
+
 void check_defined(const Tensor& t, std::string_view op) {
   if (!t.defined()) {
     fail(std::string(op) + ": the tensor is undefined (default-constructed, or the grad() of a "

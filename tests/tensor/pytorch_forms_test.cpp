@@ -1,15 +1,17 @@
 // What a PyTorch user writes and gradflow takes the same way: a number where a tensor operand
-// goes, nested braced lists for a tensor. Values, result dtypes, gradients and errors; the
-// table-driven tests (methods_test.cpp, every_op_gradcheck_test.cpp) check the method forms and
-// the whole Jacobians.
+// goes, nested braced lists for a tensor, a 0-d tensor meeting one of the other dtype. Values,
+// result dtypes, gradients and errors; the table-driven tests (methods_test.cpp,
+// every_op_gradcheck_test.cpp) check the method forms and the whole Jacobians.
 
 #include "helpers.hpp"
 
+#include <gradflow/gates/table.hpp>
 #include <gradflow/tensor/tensor.hpp>
 
 #include <gtest/gtest.h>
 
-#include <cstdint>
+#include <cstddef>
+#include <string>
 #include <vector>
 
 namespace gradflow {
@@ -146,6 +148,89 @@ TEST(NestedBracedList, RaggedOrUnevenlyDeepListsAreAnError) {
                "must be equally deep throughout");
   expect_error([] { (void)tensor({{1, 2}, {3, {4}}}); },
                "tensor: element [1][1] is a list but element [0][0] is a number");
+}
+
+// ---- a 0-d tensor of the other dtype ---------------------------------------------------------
+
+// Note [A 0-d operand takes the other's dtype]: each binary gate, with the 0-d operand on either
+// side and of either dtype, gives what converting it by hand gives, to the bit: the values in
+// the dtype of the operand with axes, and the gradients, the 0-d operand's in its own dtype.
+TEST(ZeroDimOperand, EveryBinaryGateTakesTheDtypeOfTheOperandWithAxes) {
+  gates::BinaryGates::for_each([]<class G>() {
+    for (const DType zero_d : {DType::Float32, DType::Float64}) {
+      const DType other = zero_d == DType::Float32 ? DType::Float64 : DType::Float32;
+      for (const bool zero_d_first : {true, false}) {
+        SCOPED_TRACE(std::string(G::name) + ", 0-d " + std::string(dtype_name(zero_d)) +
+                     (zero_d_first ? " first" : " second"));
+        const auto run = [&](bool by_hand) {
+          new_graph();
+          Tensor s = scalar_tensor(1.25, zero_d).requires_grad_();
+          Tensor x = tensor({0.5, 1.5, 2.0}, other).requires_grad_();
+          const Tensor s_in = by_hand ? s.to(other) : s;
+          const Tensor y = zero_d_first ? apply<G>(s_in, x) : apply<G>(x, s_in);
+          y.backward(tensor({1.0, -2.0, 0.5}, other));
+          return std::vector<Tensor>{y, s.grad(), x.grad()};
+        };
+        const std::vector<Tensor> mixed = run(false);
+        const std::vector<Tensor> by_hand = run(true);
+        EXPECT_EQ(mixed[0].dtype(), other);
+        EXPECT_EQ(mixed[1].dtype(), zero_d);
+        EXPECT_EQ(mixed[2].dtype(), other);
+        for (std::size_t i = 0; i < mixed.size(); ++i) {
+          expect_values(mixed[i], by_hand[i].shape(), by_hand[i].to_vector());
+        }
+      }
+    }
+  });
+}
+
+TEST(ZeroDimOperand, ValuesAndGradients) {
+  Tensor s = scalar_tensor(2.0).requires_grad_();  // float32, the default
+  Tensor x = tensor({1, 2, 3}, DType::Float64).requires_grad_();
+  const Tensor y = s * x;
+  EXPECT_EQ(y.dtype(), DType::Float64);
+  expect_values(y, {3}, {2, 4, 6});
+  y.sum().backward();
+  EXPECT_EQ(s.grad().dtype(), DType::Float32);
+  expect_values(s.grad(), {}, {6});
+  EXPECT_EQ(x.grad().dtype(), DType::Float64);
+  expect_values(x.grad(), {3}, {2, 2, 2});
+  // A float64 0-d meeting float32 is taken in float32, as PyTorch takes it.
+  const Tensor z = tensor({1, 2, 3}) + scalar_tensor(0.1, DType::Float64);
+  EXPECT_EQ(z.dtype(), DType::Float32);
+  expect_values(z, {3}, (tensor({1, 2, 3}) + scalar_tensor(0.1)).to_vector());
+  // One axis of extent 1 is an axis.
+  EXPECT_EQ((scalar_tensor(3.0) * tensor({1}, DType::Float64)).dtype(), DType::Float64);
+}
+
+TEST(ZeroDimOperand, InComparisonsAndWhere) {
+  const Tensor two = scalar_tensor(2.0);
+  const Tensor x = tensor({1, 2, 3}, DType::Float64);
+  const Tensor above = gt(x, two);
+  EXPECT_EQ(above.dtype(), DType::Float64);
+  expect_values(above, {3}, {0, 0, 1});
+  expect_values(le(two, x), {3}, {0, 1, 1});
+  Tensor s = scalar_tensor(5.0).requires_grad_();
+  Tensor xg = tensor({1, 2, 3}, DType::Float64).requires_grad_();
+  const Tensor y = where(tensor({1, 0, 1}), s, xg);
+  EXPECT_EQ(y.dtype(), DType::Float64);
+  expect_values(y, {3}, {5, 2, 5});
+  y.backward(tensor({1, 10, 100}, DType::Float64));
+  EXPECT_EQ(s.grad().dtype(), DType::Float32);
+  expect_values(s.grad(), {}, {101});
+  expect_values(xg.grad(), {3}, {0, 10, 0});
+}
+
+// Two tensors with axes, or two 0-d ones: neither outranks the other, and the Error stays.
+TEST(ZeroDimOperand, OtherMixesOfDtypesAreStillAnError) {
+  expect_error([] { (void)(tensor({1, 2}) + tensor({1, 2}, DType::Float64)); },
+               "add: dtype mismatch: Float32 [2] and Float64 [2]");
+  expect_error([] { (void)(scalar_tensor(1.0) * scalar_tensor(1.0, DType::Float64)); },
+               "mul: dtype mismatch: Float32 [] and Float64 []");
+  expect_error([] { (void)gt(scalar_tensor(1.0, DType::Float64), scalar_tensor(1.0)); },
+               "gt: dtype mismatch: Float64 [] and Float32 []");
+  expect_error([] { (void)where(tensor({1}), tensor({1}), tensor({2}, DType::Float64)); },
+               "where: dtype mismatch: Float32 [1] and Float64 [1]");
 }
 
 }  // namespace
