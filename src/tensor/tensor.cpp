@@ -96,12 +96,16 @@ void check_same_dtype(const Tensor& a, const Tensor& b, std::string_view op) {
 // (scalar_tensor(2.0), float32 by default; a loss) works like a number. The elementwise
 // operations (the binary gates, the comparisons, where) follow that rule and only that one:
 // the 0-d operand goes through to(), a recorded conversion, so its gradient comes back in its
-// own dtype. Two tensors with axes, or two 0-d ones, of different dtypes stay an Error: neither
-// outranks the other, and a float64 batch meeting float32 weights is more often a mistake than
-// a wish for float64 (where PyTorch would promote).
+// own dtype. Two 0-d tensors meet in float64, as in PyTorch: two numbers (an L2 penalty of no
+// weights, float32 like scalar_tensor(0.0), and a float64 loss) lose nothing that way. Two
+// tensors with axes of different dtypes stay an Error: a float64 batch meeting float32 weights
+// is more often a mistake than a wish for float64 (where PyTorch would promote).
 std::pair<Tensor, Tensor> match_dtypes(const Tensor& a, const Tensor& b, std::string_view op) {
   if (a.dim() == 0 && b.dim() != 0) return {a.to(b.dtype()), b};
   if (b.dim() == 0 && a.dim() != 0) return {a, b.to(a.dtype())};
+  if (a.dim() == 0 && b.dim() == 0 && a.dtype() != b.dtype()) {
+    return {a.to(DType::Float64), b.to(DType::Float64)};  // to() of a float64 one is itself
+  }
   check_same_dtype(a, b, op);
   return {a, b};
 }

@@ -221,14 +221,29 @@ TEST(ZeroDimOperand, InComparisonsAndWhere) {
   expect_values(xg.grad(), {3}, {0, 10, 0});
 }
 
-// Two tensors with axes, or two 0-d ones: neither outranks the other, and the Error stays.
+// Two 0-d tensors meet in float64, as in PyTorch, each gradient in its own dtype.
+TEST(ZeroDimOperand, TwoZeroDimTensorsMeetInFloat64) {
+  Tensor a = scalar_tensor(0.1);  // float32
+  a.requires_grad_();
+  Tensor b = scalar_tensor(2.0, DType::Float64);
+  b.requires_grad_();
+  const Tensor y = a * b;
+  EXPECT_EQ(y.dtype(), DType::Float64);
+  EXPECT_DOUBLE_EQ(y.item(), double(0.1f) * 2.0);
+  y.backward();
+  EXPECT_EQ(a.grad().dtype(), DType::Float32);
+  EXPECT_EQ(b.grad().dtype(), DType::Float64);
+  EXPECT_FLOAT_EQ(static_cast<float>(a.grad().item()), 2.0f);
+  EXPECT_DOUBLE_EQ(b.grad().item(), double(0.1f));
+  EXPECT_EQ(gt(scalar_tensor(1.0, DType::Float64), scalar_tensor(0.5)).dtype(), DType::Float64);
+  // nn::l2_regularization of no weights (a float32 0) added to a float64 loss.
+  EXPECT_DOUBLE_EQ((scalar_tensor(0.0) + scalar_tensor(1.5, DType::Float64)).item(), 1.5);
+}
+
+// Two tensors with axes: the Error stays (PyTorch would give float64).
 TEST(ZeroDimOperand, OtherMixesOfDtypesAreStillAnError) {
   expect_error([] { (void)(tensor({1, 2}) + tensor({1, 2}, DType::Float64)); },
                "add: dtype mismatch: Float32 [2] and Float64 [2]");
-  expect_error([] { (void)(scalar_tensor(1.0) * scalar_tensor(1.0, DType::Float64)); },
-               "mul: dtype mismatch: Float32 [] and Float64 []");
-  expect_error([] { (void)gt(scalar_tensor(1.0, DType::Float64), scalar_tensor(1.0)); },
-               "gt: dtype mismatch: Float64 [] and Float32 []");
   expect_error([] { (void)where(tensor({1}), tensor({1}), tensor({2}, DType::Float64)); },
                "where: dtype mismatch: Float32 [1] and Float64 [1]");
 }
