@@ -67,11 +67,13 @@ Tensor Tensor::lt(const Tensor& other) const { return gradflow::lt(*this, other)
 Tensor Tensor::ge(const Tensor& other) const { return gradflow::ge(*this, other); }
 Tensor Tensor::le(const Tensor& other) const { return gradflow::le(*this, other); }
 Tensor Tensor::eq(const Tensor& other) const { return gradflow::eq(*this, other); }
+Tensor Tensor::ne(const Tensor& other) const { return gradflow::ne(*this, other); }
 Tensor Tensor::gt(double other) const { return gradflow::gt(*this, other); }
 Tensor Tensor::lt(double other) const { return gradflow::lt(*this, other); }
 Tensor Tensor::ge(double other) const { return gradflow::ge(*this, other); }
 Tensor Tensor::le(double other) const { return gradflow::le(*this, other); }
 Tensor Tensor::eq(double other) const { return gradflow::eq(*this, other); }
+Tensor Tensor::ne(double other) const { return gradflow::ne(*this, other); }
 
 Tensor Tensor::maximum(const Tensor& other) const { return gradflow::maximum(*this, other); }
 Tensor Tensor::maximum(double other) const { return gradflow::maximum(*this, other); }

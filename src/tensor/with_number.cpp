@@ -27,6 +27,7 @@ Tensor lt(const Tensor& a, double b) { return lt(a, number_like(a, b, "lt")); }
 Tensor ge(const Tensor& a, double b) { return ge(a, number_like(a, b, "ge")); }
 Tensor le(const Tensor& a, double b) { return le(a, number_like(a, b, "le")); }
 Tensor eq(const Tensor& a, double b) { return eq(a, number_like(a, b, "eq")); }
+Tensor ne(const Tensor& a, double b) { return ne(a, number_like(a, b, "ne")); }
 
 Tensor where(const Tensor& condition, const Tensor& a, double b) {
   return where(condition, a, number_like(a, b, "where"));

@@ -139,6 +139,8 @@ const MethodCase kCases[] = {
      [](const V& x) { return le(x[0], x[0][0]); }},
     {"eq", {{{2, 3}}}, [](const V& x) { return x[0].eq(x[0][0]); },
      [](const V& x) { return eq(x[0], x[0][0]); }},
+    {"ne", {{{2, 3}}}, [](const V& x) { return x[0].ne(x[0][0]); },
+     [](const V& x) { return ne(x[0], x[0][0]); }},
     // ---- against a number, as PyTorch takes one (t.gt(0.5)); eq's inputs are ±1, so it holds
     // somewhere and fails somewhere
     {"gt_number", {{{2, 3}}}, [](const V& x) { return x[0].gt(0.5); },
@@ -151,6 +153,8 @@ const MethodCase kCases[] = {
      [](const V& x) { return le(x[0], 1.5); }},
     {"eq_number", {{{2, 3}, {1.0, 1.0, true}}}, [](const V& x) { return x[0].eq(1.0); },
      [](const V& x) { return eq(x[0], 1.0); }},
+    {"ne_number", {{{2, 3}, {1.0, 1.0, true}}}, [](const V& x) { return x[0].ne(1.0); },
+     [](const V& x) { return ne(x[0], 1.0); }},
     // ---- maximum and minimum, of a tensor (broadcast) or a number
     {"maximum", {{{2, 3}}, {{3}}}, [](const V& x) { return x[0].maximum(x[1]); },
      [](const V& x) { return maximum(x[0], x[1]); }},

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -33,7 +34,12 @@ TEST(NumberOperand, ComparesInTheTensorsDtype) {
   expect_values(ge(a, 2), {3}, {0, 1, 1});
   expect_values(le(a, 2.0), {3}, {1, 1, 0});
   expect_values(eq(a, 2.0), {3}, {0, 1, 0});
+  expect_values(ne(a, 2.0), {3}, {1, 0, 1});
   expect_values(a.gt(1.5), {3}, {0, 1, 1});
+  // ne holds at a NaN, on either side, as != does (and as torch.ne does).
+  const double nan = std::nan("");
+  expect_values(ne(tensor({nan, 1, 2}), tensor({nan, 1, nan})), {3}, {1, 0, 1});
+  expect_values(tensor({nan, 1}).ne(1.0), {2}, {1, 0});
   // float32 0.1 is not the double 0.1; PyTorch compares in the tensor's dtype, and so does this.
   expect_values(eq(tensor({0.1, 0.2}), 0.1), {2}, {1, 0});
   expect_values(eq(tensor({0.1, 0.2}, DType::Float64), 0.1), {2}, {1, 0});

@@ -86,12 +86,14 @@ Tensor clamp_max(const Tensor& a, double hi);
 
 // ---- comparisons and selection -------------------------------------------------------------
 
-/// 1 where the comparison holds, else 0 (broadcasting; no gradient).
+/// 1 where the comparison holds, else 0 (broadcasting; no gradient). ne holds where either side
+/// is NaN, as `!=` does.
 Tensor gt(const Tensor& a, const Tensor& b);
 Tensor lt(const Tensor& a, const Tensor& b);
 Tensor ge(const Tensor& a, const Tensor& b);
 Tensor le(const Tensor& a, const Tensor& b);
 Tensor eq(const Tensor& a, const Tensor& b);
+Tensor ne(const Tensor& a, const Tensor& b);
 /// The same against a number, as PyTorch takes a Python number (gt(t, 0.5) is t > 0.5); the
 /// number is compared in the tensor's dtype (a float32 0.1 equals 0.1, as in PyTorch).
 Tensor gt(const Tensor& a, double b);
@@ -99,6 +101,7 @@ Tensor lt(const Tensor& a, double b);
 Tensor ge(const Tensor& a, double b);
 Tensor le(const Tensor& a, double b);
 Tensor eq(const Tensor& a, double b);
+Tensor ne(const Tensor& a, double b);
 /// a where `condition` is nonzero, else b (all three broadcast together). The gradient goes to
 /// the chosen side.
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);

@@ -221,18 +221,21 @@ class Tensor {
   Tensor softmax(std::int64_t axis) const;
   Tensor log_softmax(std::int64_t axis) const;
 
-  /// 1 where this > other (lt <, ge >=, le <=, eq ==), else 0 (broadcasting; no gradient).
+  /// 1 where this > other (lt <, ge >=, le <=, eq ==, ne !=), else 0 (broadcasting; no
+  /// gradient).
   Tensor gt(const Tensor& other) const;
   Tensor lt(const Tensor& other) const;
   Tensor ge(const Tensor& other) const;
   Tensor le(const Tensor& other) const;
   Tensor eq(const Tensor& other) const;
+  Tensor ne(const Tensor& other) const;
   /// The same against a number (t.gt(0.5)), compared in this tensor's dtype.
   Tensor gt(double other) const;
   Tensor lt(double other) const;
   Tensor ge(double other) const;
   Tensor le(double other) const;
   Tensor eq(double other) const;
+  Tensor ne(double other) const;
   /// Elementwise maximum and minimum with a tensor (broadcasting) or a number; the gradient
   /// follows the gate's rule (a tie passes it whole to both).
   Tensor maximum(const Tensor& other) const;
