@@ -12,9 +12,9 @@ namespace gradflow::cli {
 bool has_control_character(std::string_view text);
 
 /// Prints "gradflow COMMAND: MESSAGE" on standard error as one line, MESSAGE's control
-/// characters escaped (detail::printable): a message may quote a model file's text (a tensor
-/// name, a metadata value), which must neither break the line nor reach a terminal as an
-/// escape sequence.
+/// characters escaped (detail::printable_message, which leaves backslashes as they are): a
+/// message may quote a model file's text (a tensor name, a metadata value), which must neither
+/// break the line nor reach a terminal as an escape sequence.
 void print_error(std::string_view command, std::string_view message);
 
 }  // namespace gradflow::cli

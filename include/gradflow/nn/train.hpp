@@ -86,8 +86,8 @@ using EpochCallback = std::function<void(const EpochMetrics&)>;
 /// dtype batch by batch. The loop runs on a nested
 /// graph (Tape::Scope), so the caller's graph is untouched, and memory stays flat across steps.
 /// Throws Error, before the first step, for an empty training set, a model without parameters,
-/// or a label outside [0, num_classes) in either set (and later for labels that fit the data
-/// set but not the model's output).
+/// a label outside [0, num_classes) in either set, or a model with fewer outputs than either set
+/// has classes (nn::check_class_scores).
 TrainResult train(Module& model, const data::Dataset& train_set, const data::Dataset* test_set,
                   const TrainConfig& config, const ProgressCallback& on_batch = {},
                   const EpochCallback& on_epoch = {});
