@@ -190,7 +190,9 @@ Tensor compare(const Tensor& a, const Tensor& b, const char* op, Cmp cmp) {
   detail::check_defined(a, op);
   detail::check_defined(b, op);
   if (a.dtype() != b.dtype()) {
-    const auto [x, y] = detail::match_dtypes(a, b, op);
+    // A comparison has no gradient: the 0-d operand's conversion is not recorded either, so
+    // that it reads the values of a tensor from an old graph as the same-dtype form does.
+    const auto [x, y] = detail::match_dtypes(a.detach(), b.detach(), op);
     return compare(x, y, op, cmp);
   }
   const Shape shape = broadcast_shapes(a.shape(), b.shape(), op);

@@ -101,6 +101,8 @@ void check_same_dtype(const Tensor& a, const Tensor& b, std::string_view op) {
 // tensors with axes of different dtypes stay an Error: a float64 batch meeting float32 weights
 // is more often a mistake than a wish for float64 (where PyTorch would promote).
 std::pair<Tensor, Tensor> match_dtypes(const Tensor& a, const Tensor& b, std::string_view op) {
+  // An operand from an old graph is op's Error, not that of the to() the user did not write.
+  (void)needs_grad({&a, &b}, op);
   if (a.dim() == 0 && b.dim() != 0) return {a.to(b.dtype()), b};
   if (b.dim() == 0 && a.dim() != 0) return {a, b.to(a.dtype())};
   if (a.dim() == 0 && b.dim() == 0 && a.dtype() != b.dtype()) {

@@ -227,6 +227,25 @@ TEST(ZeroDimOperand, InComparisonsAndWhere) {
   expect_values(xg.grad(), {3}, {0, 10, 0});
 }
 
+// The conversion is the operation's own: an operand from an old graph is that operation's Error,
+// not one of a to() the caller never wrote, and a comparison, which has no gradient, reads its
+// values as it reads those of an operand of its own dtype, recording nothing.
+TEST(ZeroDimOperand, AnOperandFromAnOldGraph) {
+  Tensor w = scalar_tensor(2.0).requires_grad_();
+  const Tensor old = w * 3.0;  // float32, recorded
+  new_graph();
+  const Tensor x = tensor({1, 7, 3}, DType::Float64);
+  const std::string stale = "a tensor of shape [] was computed in a graph that is no longer current";
+  expect_error([&] { (void)(old * x); }, "mul: " + stale);
+  expect_error([&] { (void)where(tensor({1, 0, 1}), old, x); }, "where: " + stale);
+  expect_values(gt(tensor({1, 7, 3}), old), {3}, {0, 1, 0});
+  expect_values(gt(x, old), {3}, {0, 1, 0});
+  const Tensor current = w * 3.0;
+  const std::size_t entries = Tape::current().size();
+  expect_values(lt(x, current), {3}, {1, 0, 1});
+  EXPECT_EQ(Tape::current().size(), entries);
+}
+
 // Two 0-d tensors meet in float64, as in PyTorch, each gradient in its own dtype.
 TEST(ZeroDimOperand, TwoZeroDimTensorsMeetInFloat64) {
   Tensor a = scalar_tensor(0.1);  // float32
