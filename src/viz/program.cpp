@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <utility>
 
 extern char** environ;
@@ -71,15 +72,23 @@ class TempFile {
     if (fd < 0) {
       detail::fail(prefixed(op, "cannot read a temporary file: " + std::string(std::strerror(errno))));
     }
+    const struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
     std::string text;
     char buffer[1 << 16];
     for (;;) {
       const ssize_t n = ::read(fd, buffer, sizeof buffer);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
+      // A failed read is not the end of the file: taken as one, it would pass on a cut image.
+      if (n < 0) {
+        detail::fail(
+            prefixed(op, "cannot read a temporary file: " + std::string(std::strerror(errno))));
+      }
+      if (n == 0) break;
       text.append(buffer, static_cast<std::size_t>(n));
     }
-    ::close(fd);
     return text;
   }
 
@@ -164,6 +173,12 @@ ExternalProgram::Run ExternalProgram::run(const std::vector<std::string>& argume
   }
   Run run;
   run.succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  if (WIFEXITED(status) && !run.succeeded) {
+    run.ended = "exited with status " + std::to_string(WEXITSTATUS(status));
+  } else if (WIFSIGNALED(status)) {
+    run.ended = "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+                ::strsignal(WTERMSIG(status)) + ")";
+  }
   if (out) run.output = out->read_all(op);
   run.messages = messages.read_all(op);
   return run;

@@ -41,7 +41,7 @@ std::string run_dot(std::string_view dot_source, ImageFormat format,
   if (!run.succeeded) {
     const std::string said = trim(run.messages);
     detail::fail("render: Graphviz could not write " + file.string() +
-                 (said.empty() ? std::string(" (dot failed)") : ": " + said));
+                 (said.empty() ? " (dot " + run.ended + ")" : ": " + said));
   }
   return run.output;
 }

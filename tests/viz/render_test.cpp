@@ -151,5 +151,59 @@ TEST(Render, ProgramNamedByTheVariableThatCannotRunNamesTheVariable) {
   EXPECT_EQ(render_error(), graphviz_missing_message());
 }
 
+// A shell script standing in for dot, run through GRADFLOW_DOT: how dot ends, and what reading
+// back its output meets, without a Graphviz that misbehaves.
+class FakeDot {
+ public:
+  explicit FakeDot(const std::string& body) : path_(temp_path("fake-dot")) {
+    std::ofstream(path_) << "#!/bin/sh\n" << body << "\n";
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all);
+  }
+  ~FakeDot() { std::filesystem::remove(path_); }
+  FakeDot(const FakeDot&) = delete;
+  FakeDot& operator=(const FakeDot&) = delete;
+  std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// dot that ends without a message is named by how it ended, where "(dot failed)" said neither
+// that it crashed nor how.
+TEST(Render, HowDotEndedIsNamedWhenItSaysNothing) {
+  const std::string failed = "render: Graphviz could not write " + temp_path("x.svg").string();
+  {
+    const FakeDot fake("kill -9 $$");
+    const ScopedEnv dot("GRADFLOW_DOT", fake.path().c_str());
+    EXPECT_EQ(render_error(), failed + " (dot was killed by signal 9 (Killed))");
+  }
+  {
+    const FakeDot fake("exit 3");
+    const ScopedEnv dot("GRADFLOW_DOT", fake.path().c_str());
+    EXPECT_EQ(render_error(), failed + " (dot exited with status 3)");
+  }
+}
+
+// An image that cannot be read back is an Error, not an empty image: a failed read() is not the
+// end of the file. The stand-in turns its standard output's file into a directory (EISDIR).
+TEST(Render, AnImageThatCannotBeReadBackIsAnError) {
+  const std::filesystem::path left = temp_path("fake-dot-output");
+  const FakeDot fake("p=$(readlink /proc/$$/fd/1); rm -f \"$p\" && mkdir \"$p\" && echo \"$p\" > " +
+                     left.string());
+  const ScopedEnv dot("GRADFLOW_DOT", fake.path().c_str());
+  std::string message = "no error";
+  try {
+    (void)render_image("digraph {}", ImageFormat::png, "shown.png");
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  EXPECT_EQ(message, "render: cannot read a temporary file: Is a directory");
+  std::string directory = read(left);
+  while (!directory.empty() && directory.back() == '\n') directory.pop_back();
+  ASSERT_FALSE(directory.empty());
+  std::filesystem::remove(directory);
+  std::filesystem::remove(left);
+}
+
 }  // namespace
 }  // namespace gradflow

@@ -42,6 +42,8 @@ class ExternalProgram {
     bool succeeded = false;  // it exited with status 0
     std::string output;      // its standard output, when captured
     std::string messages;    // its standard error
+    std::string ended;       // when it failed: "exited with status 1", "was killed by signal 9
+                             // (Killed)", for a message when `messages` says nothing
   };
   /// Runs the program that find() finds, with `arguments` after its name and `input` on its
   /// standard input, and waits for it. Input, output and messages pass through temporary files
