@@ -146,6 +146,46 @@ TEST(FailedRuns, AModelFilesControlCharactersAreShownEscaped) {
   EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
 }
 
+// A model file's data set and seed reach the message as its tensor names and model do: a
+// backslash doubled, so that a value spelling \x0a does not read as one holding a newline.
+TEST(FailedRuns, AModelFilesDataSetAndSeedAreShownEscaped) {
+  const TempDir dir;
+  ASSERT_EQ(run_gradflow({"train", "--data", "spiral", "--model", "softmax", "--epochs", "1",
+                          "--save", dir / "m.st"})
+                .status,
+            0);
+  const std::string saved = slurp(dir / "m.st");
+  std::uint64_t length = 0;
+  for (std::size_t i = 0; i < 8; ++i) {
+    length |= std::uint64_t{static_cast<unsigned char>(saved[i])} << (8 * i);
+  }
+  // The same file with one metadata value replaced (the header's length prefix rewritten).
+  const auto with = [&](const std::string& from, const std::string& to) {
+    std::string header = saved.substr(8, length);
+    const std::size_t at = header.find(from);
+    EXPECT_NE(at, std::string::npos) << header;
+    header.replace(at, from.size(), to);
+    std::string prefix(8, '\0');
+    for (std::size_t i = 0; i < 8; ++i) prefix[i] = static_cast<char>(header.size() >> (8 * i));
+    return prefix + header + saved.substr(8 + length);
+  };
+  const auto eval_error = [&](const std::string& bytes) {
+    write_bytes(dir / "crafted.st", bytes);
+    return run_gradflow({"eval", "--load", dir / "crafted.st"}).err;
+  };
+  const std::string data = R"("gradflow.data":"spiral")";
+  const std::string spelt = eval_error(with(data, R"("gradflow.data":"spiral\\x0a")"));
+  EXPECT_EQ(spelt, "gradflow eval: unknown data set \"spiral\\\\x0a\"; choose spiral or "
+                   "fashion-mnist\n");
+  EXPECT_NE(spelt, eval_error(with(data, R"("gradflow.data":"spiral\n")")));
+  const std::string seed = R"("gradflow.seed":"0")";
+  const std::string seed_spelt = eval_error(with(seed, R"("gradflow.seed":"1\\x0a")"));
+  EXPECT_NE(seed_spelt.find(R"(metadata gradflow.seed 1\\x0a: not a whole number)"),
+            std::string::npos)
+      << seed_spelt;
+  EXPECT_NE(seed_spelt, eval_error(with(seed, R"("gradflow.seed":"1\n")")));
+}
+
 TEST(FailedRuns, TrainFromANonFiniteModelIsBadInput) {
   const TempDir dir;
   save_non_finite_model(dir / "m.st");

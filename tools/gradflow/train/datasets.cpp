@@ -33,7 +33,9 @@ std::string_view data_name(DataSet data) noexcept {
 DataSet parse_data(std::string_view name) {
   if (name == "spiral") return DataSet::spiral;
   if (name == "fashion-mnist") return DataSet::fashion_mnist;
-  throw gradflow::Error("unknown data set \"" + std::string(name) +
+  // Escaped as a quoted name must be (print_error leaves backslashes): it may come from a model
+  // file's metadata, and a newline in it must not read like a "\x0a" spelt out.
+  throw gradflow::Error("unknown data set \"" + detail::printable(name) +
                         "\"; choose spiral or fashion-mnist");
 }
 

@@ -12,8 +12,10 @@ namespace gradflow::cli {
 
 namespace {
 
+// `text` escaped, as a quoted name must be (print_error leaves backslashes): it may come from a
+// model file's metadata (gradflow.seed).
 [[noreturn]] void bad(std::string_view option, std::string_view text, const std::string& why) {
-  throw gradflow::Error(std::string(option) + " " + std::string(text) + ": " + why);
+  throw gradflow::Error(std::string(option) + " " + detail::printable(text) + ": " + why);
 }
 
 // main.cpp passes an argument that starts with '-' with a leading space (Note [Arguments that
