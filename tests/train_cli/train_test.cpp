@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <utility>
 
 namespace {
 
@@ -305,6 +306,26 @@ TEST(Train, PlotWithAGnuplotNamedByTheVariableThatCannotRunNamesTheVariable) {
                          "' (named by GRADFLOW_GNUPLOT) was not found or could not be run: unset "
                          "GRADFLOW_GNUPLOT to use `gnuplot` from PATH, or point it at the gnuplot "
                          "program\n");
+  }
+}
+
+// A gnuplot that ends without a message is named by how it ended, where "gnuplot failed" said
+// neither that it crashed nor how.
+TEST(Train, PlotWithAGnuplotThatEndsSilentlySaysHow) {
+  TempDir dir;
+  const std::pair<std::string, std::string> cases[] = {
+      {"kill -9 $$", "gnuplot was killed by signal 9 (Killed)"},
+      {"exit 4", "gnuplot exited with status 4"}};
+  for (const auto& [body, said] : cases) {
+    const std::filesystem::path program = dir / "gnuplot.sh";
+    write_bytes(program, "#!/bin/sh\n" + body + "\n");
+    std::filesystem::permissions(program, std::filesystem::perms::owner_all);
+    const ProgramResult r = run_gradflow(
+        {"train", "--data", "spiral", "--model", "softmax", "--epochs", "1", "--plot",
+         dir / "p.png"},
+        {"GRADFLOW_GNUPLOT=" + program.string()});
+    EXPECT_EQ(r.status, 1) << r.err;
+    EXPECT_EQ(r.err, "gradflow: " + said + "\n");
   }
 }
 

@@ -63,7 +63,9 @@ void run_gnuplot(std::string_view script) {
                       run.messages.find("cannot open") != std::string::npos;
   if (failed) {
     const std::string line = first_error_line(run.messages);
-    throw gradflow::Error("gnuplot failed" + (line.empty() ? std::string() : ": " + line));
+    if (!line.empty()) throw gradflow::Error("gnuplot failed: " + line);
+    // Silent: how it ended is all there is to say ("gnuplot was killed by signal 9 (Killed)").
+    throw gradflow::Error(run.ended.empty() ? "gnuplot failed" : "gnuplot " + run.ended);
   }
 }
 
