@@ -163,8 +163,9 @@ ExternalProgram::Run ExternalProgram::run(const std::vector<std::string>& argume
   pid_t pid = 0;
   const int rc = ::posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  // Found, yet gone or not executable when spawned (ENOENT, EACCES, ENOEXEC): unusable, as a
-  // program the variable names that cannot be run is the variable's fault.
+  // Found, yet gone when spawned (ENOENT): unusable, as if not found. One the variable names
+  // that cannot be started for any reason (also EACCES, ENOEXEC) is unusable too: the fix is the
+  // variable's. The default program's other failures are named as they are.
   if (rc != 0 && (rc == ENOENT || named_by_variable_)) detail::fail(unusable(std::strerror(rc)));
   if (rc != 0) detail::fail(prefixed(op, "cannot run " + name_ + ": " + std::strerror(rc)));
   int status = 0;

@@ -48,9 +48,11 @@ class ExternalProgram {
   /// Runs the program that find() finds, with `arguments` after its name and `input` on its
   /// standard input, and waits for it. Input, output and messages pass through temporary files
   /// rather than pipes, so that neither side can block on a full pipe. Throws Error with
-  /// unusable() when the program cannot be found or started, else (a temporary file, the spawn
-  /// or the wait failing) with a message that starts with `op` ("render: ...") unless it is
-  /// empty.
+  /// unusable() when the program cannot be found, is gone when started (ENOENT), or is one the
+  /// variable names that cannot be started; else (a temporary file, starting the default program
+  /// for another reason such as EACCES, the wait or reading back failing) with a message that
+  /// starts with `op` ("render: ...") unless it is empty. A program that runs and fails is no
+  /// Error: Run says how it ended.
   Run run(const std::vector<std::string>& arguments, std::string_view input, Output output,
           std::string_view op) const;
 
