@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <utility>
 
 extern char** environ;
@@ -38,7 +39,14 @@ std::string prefixed(std::string_view op, const std::string& message) {
 class TempFile {
  public:
   TempFile(const char* tag, std::string_view op) {
-    const std::filesystem::path dir = std::filesystem::temp_directory_path();
+    // The error_code form: TMPDIR naming no directory is the caller's Error, not a
+    // std::filesystem_error that a program reports as an internal one.
+    std::error_code ec;
+    const std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+    if (ec) {
+      detail::fail(prefixed(op, "cannot create a temporary file: no temporary directory (" +
+                                    ec.message() + "); point TMPDIR at a writable directory"));
+    }
     std::string name = (dir / "gradflow-").string() + tag + "-XXXXXX";
     fd_ = ::mkostemp(name.data(), O_CLOEXEC);  // not inherited by the child
     if (fd_ < 0) {

@@ -205,5 +205,21 @@ TEST(Render, AnImageThatCannotBeReadBackIsAnError) {
   std::filesystem::remove(left);
 }
 
+// A temporary directory that is not there is render's Error, saying what to set, where
+// std::filesystem's exception escaped it (the CLI called it an internal error).
+TEST(Render, NoTemporaryDirectoryIsAnErrorThatNamesTheFix) {
+  const std::filesystem::path svg = temp_path("x.svg");  // before TMPDIR changes
+  const ScopedEnv tmpdir("TMPDIR", "/nonexistent/tmp");
+  std::string message = "no error";
+  try {
+    render("digraph {}", svg);
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  EXPECT_EQ(message,
+            "render: cannot create a temporary file: no temporary directory (No such file or "
+            "directory); point TMPDIR at a writable directory");
+}
+
 }  // namespace
 }  // namespace gradflow
