@@ -178,7 +178,15 @@ ExternalProgram::Run ExternalProgram::run(const std::vector<std::string>& argume
   if (rc != 0) detail::fail(prefixed(op, "cannot run " + name_ + ": " + std::strerror(rc)));
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) detail::fail(prefixed(op, std::string("waitpid: ") + std::strerror(errno)));
+    if (errno == EINTR) continue;
+    // A host program that ignores SIGCHLD has its children reaped for it, and waitpid then
+    // fails with ECHILD once the child has ended: its status is lost, so the run is judged by
+    // its output and messages, as Python's subprocess judges it (status 0).
+    if (errno == ECHILD) {
+      status = 0;
+      break;
+    }
+    detail::fail(prefixed(op, std::string("waitpid: ") + std::strerror(errno)));
   }
   Run run;
   run.succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;

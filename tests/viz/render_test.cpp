@@ -11,6 +11,8 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <csignal>
+#include <signal.h>
 #include <unistd.h>
 
 namespace gradflow {
@@ -90,6 +92,20 @@ TEST(Render, ImageAsBytesErrorsNameTheCallersFile) {
     EXPECT_EQ(what.find("gradflow-image-"), std::string::npos) << what;
   }
   EXPECT_FALSE(std::filesystem::exists(svg));
+}
+
+// A host program that ignores SIGCHLD: the child is reaped for it, waitpid fails with ECHILD, and
+// the run is judged by what dot wrote (it used to be a "waitpid: No child processes" Error).
+TEST(Render, WorksInAProgramThatIgnoresSigchld) {
+  if (!graphviz_available()) GTEST_SKIP() << "Graphviz (dot) is not installed";
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  struct sigaction previous {};
+  ASSERT_EQ(::sigaction(SIGCHLD, &ignore, &previous), 0);
+  std::string svg;
+  EXPECT_NO_THROW(svg = render_image(notes_dot(), ImageFormat::svg, temp_path("sigchld.svg")));
+  ::sigaction(SIGCHLD, &previous, nullptr);
+  EXPECT_NE(svg.find("<svg"), std::string::npos);
 }
 
 TEST(Render, UnknownExtension) {

@@ -57,7 +57,7 @@ std::string gnuplot_quote(std::string_view text) {
 
 void run_gnuplot(std::string_view script) {
   const viz::ExternalProgram::Run run =
-      gnuplot_program().run({}, script, viz::ExternalProgram::Output::discard, "");
+      gnuplot_program().run({}, script, viz::ExternalProgram::Output::discard, "gnuplot");
   // gnuplot exits 0 after some errors in a script read from standard input; its messages tell.
   const bool failed = !run.succeeded || run.messages.find("error") != std::string::npos ||
                       run.messages.find("cannot open") != std::string::npos;
