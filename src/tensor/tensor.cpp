@@ -165,11 +165,11 @@ void check_in_place(const Tensor& t, std::string_view op) {
   check_mutable(t, op);
 }
 
-// An in-place operand (copy_'s source, add_'s addend): t's dtype, and broadcasting to t's
-// shape, which the write cannot change.
+// An in-place operand (copy_'s source, add_'s addend) must broadcast to t's shape, which the
+// write cannot change.
 void check_in_place_operand(const Tensor& t, const Tensor& operand, const char* op,
                             std::string_view role) {
-  check_same_dtype(t, operand, op);
+  check_defined(operand, op);
   if (broadcast_shapes(operand.shape(), t.shape(), op) != t.shape()) {
     fail(std::string(op) + ": the " + std::string(role) + " of shape " + operand.shape().str() +
          " does not broadcast to this tensor's shape " + t.shape().str());
@@ -177,10 +177,14 @@ void check_in_place_operand(const Tensor& t, const Tensor& operand, const char* 
 }
 
 // add_ and sub_: t += alpha * other, its errors named `op`.
+// A 0-d addend of the other dtype is converted, as the out-of-place operations convert it (Note
+// [A 0-d operand takes the other's dtype]); any other mix of dtypes is an Error.
 void add_scaled_in_place(Tensor& t, const Tensor& other, double alpha, const char* op) {
   check_in_place_operand(t, other, op, "operand");
+  if (other.dim() != 0) check_same_dtype(t, other, op);
   check_in_place(t, op);
-  add_into(t, alpha == 1.0 ? other : other.detach() * alpha);
+  const Tensor addend = other.dtype() == t.dtype() ? other : other.detach().to(t.dtype());
+  add_into(t, alpha == 1.0 ? addend : addend.detach() * alpha);
 }
 }  // namespace
 
@@ -501,7 +505,10 @@ Tensor& Tensor::fill_(double value) {
 Tensor& Tensor::copy_(const Tensor& src) {
   detail::check_in_place_operand(*this, src, "copy_", "source");
   detail::check_in_place(*this, "copy_");
-  const Tensor values = detail::copy_values(src);  // src may overlap this tensor
+  // A copy of src's values, since src may overlap this tensor; in this tensor's dtype, since
+  // copy_ converts, as PyTorch's does.
+  const Tensor values =
+      src.dtype() == dtype() ? detail::copy_values(src) : src.detach().to(dtype());
   const Shape sstr = detail::broadcast_strides(values, shape());
   dispatch(dtype(), [&]<class T>() {
     T* p = elements<T>(*this);

@@ -109,6 +109,21 @@ TEST(TensorBasics, InPlaceWritesThroughAnExpandedViewAreRefused) {
   EXPECT_EQ(copy.impl().storage->version, version);
 }
 
+// copy_ converts, as PyTorch's does; add_ and sub_ convert a 0-d operand, as the out-of-place
+// operations do (Note [A 0-d operand takes the other's dtype]), and refuse other mixes.
+TEST(TensorBasics, InPlaceWritesAndDtypes) {
+  Tensor t = Tensor::zeros({3});
+  t.copy_(tensor({0.5, 1.5, 2.5}, DType::Float64));
+  EXPECT_EQ(t.dtype(), DType::Float32);
+  expect_values(t, {0.5, 1.5, 2.5});
+  t.add_(scalar_tensor(1.0, DType::Float64));
+  t.sub_(scalar_tensor(0.5, DType::Float64));
+  expect_values(t, {1, 2, 3});
+  expect_error([&] { t.add_(Tensor::ones({3}, DType::Float64)); },
+               "add_: dtype mismatch: Float32 [3] and Float64 [3]");
+  expect_error([&] { t.copy_(Tensor()); }, "copy_: the tensor is undefined");
+}
+
 TEST(TensorBasics, BroadcastingArithmetic) {
   const Tensor a = tensor({1, 2, 3, 4, 5, 6}, {2, 3});
   expect_values(a + tensor({10, 20, 30}, {3}), {11, 22, 33, 14, 25, 36});

@@ -251,8 +251,10 @@ class Tensor {
   /// through an expanded view (several elements, one location): all are Errors.
   Tensor& zero_();
   Tensor& fill_(double value);
+  /// This tensor's elements set to src's (broadcast to this shape), converted to this dtype.
   Tensor& copy_(const Tensor& src);
-  /// this += alpha * other (broadcasting `other` to this shape).
+  /// this += alpha * other (broadcasting `other` to this shape; a 0-d `other` of the other dtype
+  /// is converted, any other mix of dtypes is an Error).
   Tensor& add_(const Tensor& other, double alpha = 1.0);
   Tensor& sub_(const Tensor& other);
   Tensor& mul_(double factor);
