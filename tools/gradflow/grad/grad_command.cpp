@@ -27,7 +27,7 @@
 #include <iostream>
 #include <memory>
 
-namespace gradflow::cli {
+namespace gradflow::cli::grad_command {
 
 namespace {
 
@@ -254,4 +254,4 @@ const RegisterCommand registration{
 
 }  // namespace
 
-}  // namespace gradflow::cli
+}  // namespace gradflow::cli::grad_command

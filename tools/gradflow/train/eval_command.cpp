@@ -21,7 +21,7 @@
 #include <limits>
 #include <memory>
 
-namespace gradflow::cli {
+namespace gradflow::cli::eval_command {
 
 namespace {
 
@@ -149,4 +149,4 @@ const RegisterCommand registration{
 
 }  // namespace
 
-}  // namespace gradflow::cli
+}  // namespace gradflow::cli::eval_command

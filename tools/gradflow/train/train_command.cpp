@@ -34,7 +34,7 @@
 #include <optional>
 #include <vector>
 
-namespace gradflow::cli {
+namespace gradflow::cli::train_command {
 
 namespace {
 
@@ -284,4 +284,4 @@ const RegisterCommand registration{
 
 }  // namespace
 
-}  // namespace gradflow::cli
+}  // namespace gradflow::cli::train_command
