@@ -29,6 +29,11 @@ Tensor apply(const Tensor& a, const Tensor& b);
 
 // ---- elementwise: binary gates, broadcasting ----------------------------------------------
 
+/// The operands broadcast together (NumPy's rule) and have one dtype, with PyTorch's exception
+/// for 0-d tensors: a 0-d operand meeting a tensor with axes takes that tensor's dtype, and two
+/// 0-d operands meet in float64, through a recorded to() (each gradient comes back in its
+/// operand's dtype). Two tensors with axes of different dtypes are an Error. The same holds for
+/// the comparisons and where().
 Tensor add(const Tensor& a, const Tensor& b);
 Tensor sub(const Tensor& a, const Tensor& b);
 Tensor mul(const Tensor& a, const Tensor& b);
