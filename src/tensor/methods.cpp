@@ -79,5 +79,11 @@ Tensor Tensor::maximum(const Tensor& other) const { return gradflow::maximum(*th
 Tensor Tensor::maximum(double other) const { return gradflow::maximum(*this, other); }
 Tensor Tensor::minimum(const Tensor& other) const { return gradflow::minimum(*this, other); }
 Tensor Tensor::minimum(double other) const { return gradflow::minimum(*this, other); }
+Tensor Tensor::where(const Tensor& condition, const Tensor& other) const {
+  return gradflow::where(condition, *this, other);
+}
+Tensor Tensor::where(const Tensor& condition, double other) const {
+  return gradflow::where(condition, *this, other);
+}
 
 }  // namespace gradflow

@@ -164,6 +164,12 @@ const MethodCase kCases[] = {
      [](const V& x) { return minimum(x[0], x[1]); }},
     {"minimum_number", {{{2, 3}}}, [](const V& x) { return x[0].minimum(-0.3); },
      [](const V& x) { return minimum(x[0], -0.3); }},
+    // ---- x.where(condition, y), PyTorch's method form of where(condition, x, y); the condition
+    // is x > 0, which holds somewhere and fails somewhere
+    {"where", {{{2, 3}}, {{3}}}, [](const V& x) { return x[0].where(x[0].gt(0.0), x[1]); },
+     [](const V& x) { return where(gt(x[0], 0.0), x[0], x[1]); }},
+    {"where_number", {{{2, 3}}}, [](const V& x) { return x[0].where(x[0].gt(0.0), 0.5); },
+     [](const V& x) { return where(gt(x[0], 0.0), x[0], 0.5); }},
     // ---- chained, as PyTorch code reads, and in float32
     {"chain_relu_mean", {{{2, 3}}}, [](const V& x) { return x[0].relu().mean(); },
      [](const V& x) { return mean(relu(x[0])); }},

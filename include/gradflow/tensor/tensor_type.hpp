@@ -242,6 +242,10 @@ class Tensor {
   Tensor maximum(double other) const;
   Tensor minimum(const Tensor& other) const;
   Tensor minimum(double other) const;
+  /// This tensor where `condition` is nonzero, else `other` (a tensor or a number), as PyTorch's
+  /// x.where(condition, y) is where(condition, x, y).
+  Tensor where(const Tensor& condition, const Tensor& other) const;
+  Tensor where(const Tensor& condition, double other) const;
 
   // ---- in place (optimizer updates; not recorded) ------------------------------------------
 
