@@ -76,10 +76,12 @@ class TempFile {
   }
   // What the child wrote, through a descriptor of its own: this one's offset is not the child's.
   std::string read_all(std::string_view op) const {
+    const auto fail_read = [&] {
+      detail::fail(prefixed(op, std::string("cannot read a temporary file: ") +
+                                    std::strerror(errno)));
+    };
     const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      detail::fail(prefixed(op, "cannot read a temporary file: " + std::string(std::strerror(errno))));
-    }
+    if (fd < 0) fail_read();
     const struct Closer {
       int fd;
       ~Closer() { ::close(fd); }
@@ -90,10 +92,7 @@ class TempFile {
       const ssize_t n = ::read(fd, buffer, sizeof buffer);
       if (n < 0 && errno == EINTR) continue;
       // A failed read is not the end of the file: taken as one, it would pass on a cut image.
-      if (n < 0) {
-        detail::fail(
-            prefixed(op, "cannot read a temporary file: " + std::string(std::strerror(errno))));
-      }
+      if (n < 0) fail_read();
       if (n == 0) break;
       text.append(buffer, static_cast<std::size_t>(n));
     }
